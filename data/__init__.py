@@ -1,0 +1,1 @@
+"""LoanSight's core: database, ingest, rules, queries, reports. Never imports Qt."""

@@ -1,0 +1,203 @@
+"""Opening a database: where it lives, the engine, sessions, and schema migration.
+
+The embedded default is a SQLite file in the user's data folder; a shared deployment
+points every desktop at one PostgreSQL server with any SQLAlchemy URL. Opening a database
+migrates it to the current schema (Alembic); a database written by a newer LoanSight is
+refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from data.errors import DatabaseTooNew, DatabaseUnreachable
+
+APP_NAME = "LoanSight"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_MIGRATION_LOCK_KEY = 7_316_001  # PostgreSQL advisory lock: one desktop migrates at a time
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def default_data_dir() -> Path:
+    """``LOANSIGHT_DATA_DIR``, else the per-user data folder of the platform.
+
+    platformdirs gives %LOCALAPPDATA%\\LoanSight on Windows and ~/.local/share/LoanSight
+    on Linux, which is where a desktop application's data belongs.
+    """
+    env = os.environ.get("LOANSIGHT_DATA_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_url(data_dir: Path | None = None) -> str:
+    """``LOANSIGHT_DB``, else ``loansight.db`` in the data folder."""
+    env = os.environ.get("LOANSIGHT_DB")
+    if env:
+        return env
+    return f"sqlite:///{(data_dir or default_data_dir()) / 'loansight.db'}"
+
+
+def _is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the pragmas and transaction behaviour LoanSight relies on.
+
+    SQLite: WAL (readers never block the writer), ``synchronous=FULL`` (a commit survives
+    a power cut), foreign keys on, a busy timeout; and transactions that write start with
+    ``BEGIN IMMEDIATE`` so two writers queue instead of failing half-way with
+    ``SQLITE_BUSY``. PostgreSQL: a pre-ping so a restarted server is reconnected.
+    """
+    if _is_sqlite(url):
+        db_path = make_url(url).database
+        if db_path and db_path != ":memory:":
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_pre_ping=False
+        )
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            write = conn.get_execution_options().get("loansight_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _alembic_config(connection: Any = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the current revision; refuse a database from a newer version."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    known = known_revisions()
+    with engine.execution_options(loansight_write=True).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+        current = MigrationContext.configure(conn).get_current_heads()
+        unknown = [rev for rev in current if rev not in known]
+        if unknown:
+            raise DatabaseTooNew(url=_safe_url(engine), revision=", ".join(unknown))
+        if set(current) != {head_revision()}:
+            command.upgrade(_alembic_config(conn), "head")
+
+
+def _safe_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+@dataclass
+class Database:
+    """An open database and what goes with it: sessions and the data folder.
+
+    ``read_session()`` is for queries; ``write_session()`` opens a unit of work that
+    commits on success and rolls back on any exception. Objects stay usable after commit
+    (``expire_on_commit=False``) so results can be turned into frozen rows.
+    """
+
+    url: str
+    engine: Engine
+    data_dir: Path
+    _reader: sessionmaker[Session] = field(init=False, repr=False)
+    _writer: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(loansight_write=True), expire_on_commit=False
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        """What the status bar shows: the file path, or server/database for a server."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return str(url.database)
+        return f"{url.get_backend_name()}://{url.host or 'localhost'}:{url.port or ''}/{url.database}"
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        with self._writer() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(
+    url: str | None = None, data_dir: Path | None = None, *, migrate_schema: bool = True
+) -> Database:
+    """Open (and by default migrate) the database at ``url`` or the default location."""
+    data_dir = data_dir or default_data_dir()
+    url = url or default_db_url(data_dir)
+    engine = make_engine(url)
+    try:
+        if migrate_schema:
+            migrate(engine)
+        else:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseUnreachable(url=_safe_url(engine), reason=str(exc.orig)) from exc
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(url=url, engine=engine, data_dir=data_dir)

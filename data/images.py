@@ -1,0 +1,211 @@
+"""Photos: validation, EXIF, perceptual hashes, and the content-addressed store.
+
+Rules:
+* a photo must be a JPEG that decodes completely — ``Image.verify()`` does not notice a
+  truncated JPEG, so we ``load()`` every pixel, and never set ``LOAD_TRUNCATED_IMAGES``;
+* at most 50 megapixels, checked from the header before decoding (a decompression bomb
+  never gets its pixels allocated);
+* EXIF is evidence, not input: whatever is missing or malformed (0/0 rationals, text in
+  number fields) is simply absent;
+* originals are stored once, under their SHA-256, written atomically (temporary file,
+  fsync, rename) and never modified; thumbnails are a cache kept apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import io
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from data.errors import PhotoStoreError
+
+MAX_PIXELS = 50_000_000
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+_EXIF_IFD = 0x8769
+_GPS_IFD = 0x8825
+_DATETIME_ORIGINAL = 36867
+_OFFSET_TIME_ORIGINAL = 36881
+_DATETIME = 306
+
+
+class BadImage(Exception):
+    """The bytes are not an acceptable photo; ``code`` says why."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{code}: {detail}" if detail else code)
+
+
+@dataclass(frozen=True)
+class JpegInfo:
+    width: int
+    height: int
+    exif_taken_at: dt.datetime | None
+    exif_lat: float | None
+    exif_lon: float | None
+    phash: str
+
+
+def inspect_jpeg(data: bytes) -> JpegInfo:
+    """Validate a JPEG fully and read what we keep about it. Raises ``BadImage``."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data.startswith(b"\xff\xd8"):
+        raise BadImage("NOT_JPEG", "the file does not start with a JPEG marker")
+    try:
+        img = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise BadImage("NOT_JPEG", str(exc)) from exc
+    with img:
+        if img.format != "JPEG":
+            raise BadImage("NOT_JPEG", f"the file is {img.format}")
+        width, height = img.size
+        if width * height > MAX_PIXELS:
+            raise BadImage("TOO_MANY_PIXELS", f"{width}×{height} is over 50 megapixels")
+        taken_at, lat, lon = _read_exif(img)
+        try:
+            img.load()
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+            raise BadImage("UNDECODABLE", str(exc)) from exc
+        return JpegInfo(width, height, taken_at, lat, lon, perceptual_hash(img))
+
+
+def perceptual_hash(img: Any) -> str:
+    """64-bit DCT perceptual hash (ImageHash's phash) as 16 hex digits."""
+    import imagehash
+
+    return str(imagehash.phash(img))
+
+
+def _rational(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _dms(values: Any, ref: Any) -> float | None:
+    try:
+        d, m, s = (_rational(v) for v in values)
+    except (TypeError, ValueError):
+        return None
+    if d is None or m is None or s is None:
+        return None
+    deg = d + m / 60 + s / 3600
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
+    if str(ref).strip().upper() in ("S", "W"):
+        deg = -deg
+    return deg
+
+
+def _read_exif(img: Any) -> tuple[dt.datetime | None, float | None, float | None]:
+    try:
+        exif = img.getexif()
+        sub = exif.get_ifd(_EXIF_IFD)
+        gps = exif.get_ifd(_GPS_IFD)
+    except Exception:  # malformed EXIF of any kind is simply absent evidence
+        return None, None, None
+    taken = _exif_time(sub.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME), sub.get(_OFFSET_TIME_ORIGINAL))
+    lat = _dms(gps.get(2), gps.get(1)) if gps.get(2) is not None else None
+    lon = _dms(gps.get(4), gps.get(3)) if gps.get(4) is not None else None
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+        lat = lon = None
+    return taken, lat, lon
+
+
+def _exif_time(value: Any, offset: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        text = value.decode("ascii") if isinstance(value, bytes) else str(value)
+        naive = dt.datetime.strptime(text.strip("\x00 ").strip(), "%Y:%m:%d %H:%M:%S")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    tz = BEIJING  # camera clocks without an offset are taken as Beijing time
+    if offset:
+        try:
+            parsed = dt.datetime.strptime(str(offset).strip("\x00 "), "%z")
+            tz = parsed.tzinfo or BEIJING  # type: ignore[assignment]
+        except ValueError:
+            pass
+    return naive.replace(tzinfo=tz).astimezone(dt.UTC)
+
+
+class PhotoStore:
+    """Originals under ``root/ab/cd/<sha256>.<ext>``; thumbnails under ``thumbs``."""
+
+    def __init__(self, root: Path, thumbs: Path | None = None) -> None:
+        self.root = Path(root)
+        self.thumbs = Path(thumbs) if thumbs else self.root.parent / "thumbs"
+
+    def path_for(self, sha256: str, ext: str = ".jpg") -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / f"{sha256}{ext}"
+
+    def has(self, sha256: str, ext: str = ".jpg") -> bool:
+        return self.path_for(sha256, ext).is_file()
+
+    def put(self, sha256: str, data: bytes, ext: str = ".jpg") -> Path:
+        """Store ``data`` under its hash, atomically; an existing original is left alone."""
+        target = self.path_for(sha256, ext)
+        if target.is_file() and target.stat().st_size == len(data):
+            return target
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            _fsync_dir(target.parent)
+        except OSError as exc:
+            reason = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else str(exc)
+            raise PhotoStoreError(path=str(self.root), reason=reason) from exc
+        return target
+
+    def read(self, sha256: str, ext: str = ".jpg") -> bytes:
+        return self.path_for(sha256, ext).read_bytes()
+
+    def thumbnail(self, sha256: str, size: int = 256) -> Path:
+        """A cached JPEG thumbnail of a stored original (made on first use)."""
+        from PIL import Image, ImageOps
+
+        out = self.thumbs / str(size) / sha256[:2] / f"{sha256}.jpg"
+        if out.is_file():
+            return out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(self.path_for(sha256)) as img:
+            img.draft("RGB", (size, size))
+            thumb = ImageOps.exif_transpose(img).convert("RGB")
+            thumb.thumbnail((size, size))
+            fd, tmp = tempfile.mkstemp(prefix=".thumb-", dir=out.parent)
+            with os.fdopen(fd, "wb") as fh:
+                thumb.save(fh, "JPEG", quality=85)
+            os.replace(tmp, out)
+        return out
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a directory for fsync; NTFS journals it
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

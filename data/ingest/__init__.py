@@ -1,0 +1,1 @@
+"""Pulling files from the bank's other systems (INTERCHANGE.md)."""

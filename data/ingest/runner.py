@@ -1,0 +1,577 @@
+"""An import run: find the files of the sources, import each, record what happened.
+
+Rules:
+* a file's kind comes from its name (INTERCHANGE.md); any other file is reported as
+  unknown and left alone;
+* master data goes first (branches, staff, customers, loans), then signals, then
+  bundles, so that one folder holding everything imports in one run;
+* each file (each bundle) is one transaction holding its rows, its per-file result and
+  its audit event: a run killed at any point leaves every file fully in or fully out;
+* content already imported is recognised by its SHA-256 and reported ``unchanged``;
+* bundles waiting in quarantine are retried at the end of every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from data import audit
+from data.audit import AuditRecord
+from data.db import Database
+from data.images import PhotoStore
+from data.ingest.bundles import (
+    BundleInvalid,
+    ParsedBundle,
+    find_revision,
+    insert_bundle,
+    missing_references,
+    parse_bundle,
+    read_folder,
+    read_zip,
+    store_files,
+    zip_files,
+)
+from data.ingest.common import FileRejected, FileReport, RowError, decode_text, read_csv
+from data.ingest.master import REQUIRED_COLUMNS, MasterImporter
+from data.ingest.signals import REQUIRED_COLUMNS as SIGNAL_COLUMNS
+from data.ingest.signals import import_signals, jsonl_rows
+from data.models import ImportFile, ImportRun, QuarantineEntry
+from data.settings import photo_store_for
+
+KIND_ORDER = {"branches": 0, "staff": 1, "customers": 2, "loans": 3, "signals": 4, "bundle": 5, "unknown": 6}
+_MASTER_NAMES = {
+    "branches.csv": "branches",
+    "staff.csv": "staff",
+    "customers.csv": "customers",
+    "loans.csv": "loans",
+}
+_SIGNALS_RE = re.compile(r"^signals.*\.(csv|jsonl)$")
+
+Progress = Callable[[int, int, str], None]
+
+
+def kind_of(name: str) -> str:
+    """The kind of a file from its name alone, as the contract says."""
+    lower = name.lower()
+    if lower in _MASTER_NAMES:
+        return _MASTER_NAMES[lower]
+    if _SIGNALS_RE.match(lower):
+        return "signals"
+    if lower.endswith(".zip"):
+        return "bundle"
+    return "unknown"
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    """One thing to import: a file, a folder bundle, or bytes from a feed."""
+
+    path: str  # as reported: relative to the source given
+    kind: str
+    location: Path | None = None
+    content: bytes | None = None
+    is_folder_bundle: bool = False
+
+    def read(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        assert self.location is not None
+        return self.location.read_bytes()
+
+
+def discover(source: str) -> list[SourceItem]:
+    """The items of a folder (recursively) or a single file, in a stable order."""
+    root = Path(source)
+    if root.is_file():
+        return [SourceItem(source, kind_of(root.name), root)]
+    if (root / "manifest.json").is_file():
+        return [SourceItem(source, "bundle", root, is_folder_bundle=True)]
+    items: list[SourceItem] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames.sort()
+        bundle_dirs = [d for d in dirnames if (here / d / "manifest.json").is_file()]
+        for d in bundle_dirs:
+            items.append(
+                SourceItem((here / d).relative_to(root).as_posix(), "bundle", here / d, is_folder_bundle=True)
+            )
+        dirnames[:] = [d for d in dirnames if d not in bundle_dirs and not d.startswith(".")]
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = here / name
+            items.append(SourceItem(path.relative_to(root).as_posix(), kind_of(name), path))
+    return items
+
+
+def order_items(items: list[SourceItem]) -> list[SourceItem]:
+    return sorted(items, key=lambda i: KIND_ORDER[i.kind])  # stable: keeps discovery order
+
+
+@dataclass
+class RunReport:
+    run_id: int | None = None
+    files: list[FileReport] = field(default_factory=list)
+    quarantine_released: int = 0
+    quarantine_waiting: int = 0
+    failed: str | None = None  # the run itself could not go on
+
+    def summary(self) -> dict[str, int]:
+        out = {s: 0 for s in ("imported", "unchanged", "partial", "rejected", "quarantined")}
+        for f in self.files:
+            out[f.status] += 1
+        out["files"] = len(self.files)
+        out["rows_imported"] = sum(f.imported for f in self.files)
+        out["rows_unchanged"] = sum(f.unchanged for f in self.files)
+        out["rows_rejected"] = sum(f.rejected for f in self.files)
+        out["quarantine_released"] = self.quarantine_released
+        out["quarantine_waiting"] = self.quarantine_waiting
+        return out
+
+    @property
+    def exit_code(self) -> int:
+        if self.failed:
+            return 2
+        if any(f.status in ("rejected", "quarantined", "partial") for f in self.files):
+            return 1
+        return 0
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"files": [f.as_dict() for f in self.files], "summary": self.summary()}
+        if self.failed:
+            out["error"] = self.failed
+        return out
+
+
+class Importer:
+    """Imports sources into one database. Not thread-safe: one run at a time per object."""
+
+    def __init__(
+        self, db: Database, *, actor: str = audit.SYSTEM_ACTOR, progress: Progress | None = None
+    ) -> None:
+        self.db = db
+        self.actor = actor
+        self.progress = progress
+        self.store: PhotoStore = photo_store_for(db)
+        self.quarantine_dir = db.data_dir / "quarantine"
+
+    # -- the run ---------------------------------------------------------------------
+
+    def run(self, sources: list[str]) -> RunReport:
+        from data.ingest.feed import FeedReader, is_feed
+
+        report = RunReport()
+        report.run_id = self._start_run(sources)
+        local: list[SourceItem] = []
+        for source in sources:
+            if is_feed(source):
+                continue
+            if not Path(source).exists():
+                report.files.append(
+                    FileReport(
+                        source,
+                        "unknown",
+                        "rejected",
+                        rejected=0,
+                        errors=[RowError(None, None, "NOT_FOUND", f"{source} does not exist")],
+                    )
+                )
+                continue
+            local.extend(discover(source))
+        items = order_items(local)
+        for n, item in enumerate(items, start=1):
+            report.files.append(self.import_item(item, report.run_id))
+            if self.progress:
+                self.progress(n, len(items), item.path)
+        for source in sources:
+            if is_feed(source):
+                FeedReader(self, source).run(report)
+        self.retry_quarantine(report)
+        self._finish_run(report)
+        return report
+
+    def _start_run(self, sources: list[str]) -> int:
+        with self.db.write_session() as s:
+            now = audit.database_now(s)
+            return int(
+                s.execute(
+                    insert(ImportRun).returning(ImportRun.id),
+                    [{"started_at": now, "actor": self.actor, "sources": sources, "status": "RUNNING"}],
+                ).scalar_one()
+            )
+
+    def _finish_run(self, report: RunReport) -> None:
+        with self.db.write_session() as s:
+            s.execute(
+                update(ImportRun)
+                .where(ImportRun.id == report.run_id)
+                .values(
+                    finished_at=audit.database_now(s),
+                    status="FAILED" if report.failed else "DONE",
+                    summary=report.summary(),
+                )
+            )
+
+    # -- one item --------------------------------------------------------------------
+
+    def import_item(self, item: SourceItem, run_id: int | None) -> FileReport:
+        report = FileReport(item.path, item.kind)
+        if item.kind == "unknown":
+            report.status = "unchanged"
+            report.warnings.append(
+                RowError(None, None, "UNKNOWN_KIND", "not an interchange file name: left alone")
+            )
+            return report
+        try:
+            if item.is_folder_bundle:
+                assert item.location is not None
+                files = read_folder(item.location)
+                data = zip_files(files)
+                report.sha256 = hashlib.sha256(data).hexdigest()
+                return self._import_bundle_files(item, files, data, report, run_id)
+            data = item.read()
+        except BundleInvalid as exc:
+            report.status, report.errors = "rejected", exc.errors
+            return report
+        except OSError as exc:
+            report.status = "rejected"
+            report.errors.append(
+                RowError(None, None, "UNREADABLE", f"cannot read {item.path}: {exc.strerror or exc}")
+            )
+            return report
+        report.sha256 = hashlib.sha256(data).hexdigest()
+        if self._already_imported(report.sha256, item.kind, report):
+            return report
+        if item.kind == "bundle":
+            try:
+                files = read_zip(data)
+            except BundleInvalid as exc:
+                report.status, report.errors = "rejected", exc.errors
+                self._record_rejected_bundle(item, data, report, run_id)
+                return report
+            return self._import_bundle_files(item, files, data, report, run_id)
+        return self._import_rows(item, data, report, run_id)
+
+    def _already_imported(self, sha256: str, kind: str, report: FileReport) -> bool:
+        """The same bytes were imported before: nothing to do."""
+        with self.db.read_session() as s:
+            prev = s.execute(
+                select(ImportFile.rows_imported, ImportFile.rows_unchanged)
+                .where(
+                    ImportFile.sha256 == sha256,
+                    ImportFile.kind == kind,
+                    ImportFile.status.in_(("imported", "unchanged")),
+                )
+                .limit(1)
+            ).first()
+        if prev is None:
+            return False
+        report.status = "unchanged"
+        report.unchanged = (prev[0] or 0) + (prev[1] or 0)
+        return True
+
+    def _record_file(self, s: Session, report: FileReport, run_id: int | None) -> int:
+        return int(
+            s.execute(
+                insert(ImportFile).returning(ImportFile.id),
+                [
+                    {
+                        "run_id": run_id,
+                        "path": report.path,
+                        "kind": report.kind,
+                        "status": report.status,
+                        "sha256": report.sha256,
+                        "rows_imported": report.imported,
+                        "rows_unchanged": report.unchanged,
+                        "rows_rejected": report.rejected,
+                        "errors": [e.as_dict() for e in report.errors[:1000]],
+                        "finished_at": dt.datetime.now(dt.UTC),
+                    }
+                ],
+            ).scalar_one()
+        )
+
+    def _import_rows(
+        self, item: SourceItem, data: bytes, report: FileReport, run_id: int | None
+    ) -> FileReport:
+        try:
+            text = decode_text(data)
+            if item.kind == "signals" and item.path.lower().endswith(".jsonl"):
+                rows: Iterator[Any] = jsonl_rows(text)
+            else:
+                required = SIGNAL_COLUMNS if item.kind == "signals" else REQUIRED_COLUMNS[item.kind]
+                rows = read_csv(text, required)
+            with self.db.write_session() as s:
+                now = audit.database_now(s)
+                if item.kind == "signals":
+                    import_signals(s, rows, report, now)
+                else:
+                    MasterImporter(s, now).run(item.kind, rows, report)
+                report.settle()
+                file_id = self._record_file(s, report, run_id)
+                if report.imported:
+                    audit.append(
+                        s,
+                        self.actor,
+                        "IMPORT_FILE",
+                        "import_file",
+                        str(file_id),
+                        {
+                            "path": report.path,
+                            "kind": item.kind,
+                            "sha256": report.sha256,
+                            "imported": report.imported,
+                            "unchanged": report.unchanged,
+                            "rejected": report.rejected,
+                        },
+                    )
+        except FileRejected as exc:
+            report.status = "rejected"
+            report.imported = report.unchanged = 0
+            report.errors = [exc.error]
+            report.rejected = 0
+        return report
+
+    # -- bundles ------------------------------------------------------------------------
+
+    def _import_bundle_files(
+        self, item: SourceItem, files: dict[str, bytes], data: bytes, report: FileReport, run_id: int | None
+    ) -> FileReport:
+        try:
+            bundle = parse_bundle(files)
+        except BundleInvalid as exc:
+            report.status, report.errors = "rejected", exc.errors
+            report.rejected = 1
+            self._record_rejected_bundle(item, data, report, run_id)
+            return report
+        report.warnings.extend(bundle.warnings)
+        return self._write_bundle(bundle, item.path, data, report, run_id)
+
+    def _write_bundle(
+        self,
+        bundle: ParsedBundle,
+        path: str,
+        data: bytes,
+        report: FileReport,
+        run_id: int | None,
+        quarantine_id: int | None = None,
+    ) -> FileReport:
+        with self.db.read_session() as s:
+            existing = find_revision(s, bundle.bundle_id, bundle.revision)
+            missing = missing_references(s, bundle) if existing is None else []
+        if existing is not None:
+            if existing.content_sha256 == bundle.content_sha256:
+                report.status, report.unchanged = "unchanged", 1
+                return report
+            report.status, report.rejected = "rejected", 1
+            report.errors = [
+                RowError(
+                    None,
+                    "bundle_id",
+                    "CONFLICT",
+                    f"bundle {bundle.bundle_id} revision {bundle.revision} was already "
+                    "imported with different content",
+                )
+            ]
+            self._record_rejected_bundle(SourceItem(path, "bundle"), data, report, run_id, bundle)
+            return report
+        if missing:
+            report.status, report.errors = "quarantined", missing
+            self._quarantine(path, data, bundle, report, run_id)
+            return report
+        store_files(self.store, bundle)
+        try:
+            with self.db.write_session() as s:
+                now = audit.database_now(s)
+                report.status, report.imported = "imported", 1
+                file_id = self._record_file(s, report, run_id)
+                inspection_id = insert_bundle(s, bundle, now, file_id)
+                records = []
+                if quarantine_id is not None:
+                    s.execute(
+                        update(QuarantineEntry)
+                        .where(QuarantineEntry.id == quarantine_id)
+                        .values(state="RELEASED", inspection_id=inspection_id, last_tried_at=now)
+                    )
+                    records.append(
+                        AuditRecord(
+                            self.actor,
+                            "RELEASE_QUARANTINE",
+                            "quarantine",
+                            str(quarantine_id),
+                            {"bundle_id": bundle.bundle_id, "revision": bundle.revision},
+                        )
+                    )
+                records.append(
+                    AuditRecord(
+                        self.actor,
+                        "IMPORT_BUNDLE",
+                        "inspection",
+                        str(inspection_id),
+                        {
+                            "bundle_id": bundle.bundle_id,
+                            "revision": bundle.revision,
+                            "path": path,
+                            "sha256": bundle.content_sha256,
+                            "photos": len(bundle.photos),
+                        },
+                    )
+                )
+                audit.append_many(s, records)
+        except BundleInvalid as exc:
+            report.status, report.imported, report.rejected, report.errors = "rejected", 0, 1, exc.errors
+            self._record_rejected_bundle(SourceItem(path, "bundle"), data, report, run_id, bundle)
+        return report
+
+    def _keep_copy(self, data: bytes) -> tuple[str, str]:
+        sha = hashlib.sha256(data).hexdigest()
+        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        target = self.quarantine_dir / f"{sha}.zip"
+        if not target.exists():
+            tmp = target.with_suffix(".part")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        return sha, str(target)
+
+    def _record_rejected_bundle(
+        self,
+        item: SourceItem,
+        data: bytes,
+        report: FileReport,
+        run_id: int | None,
+        bundle: ParsedBundle | None = None,
+    ) -> None:
+        """An invalid bundle imports nothing but is kept, with its reasons, for the record."""
+        report.rejected = 1
+        sha, copy = self._keep_copy(data)
+        with self.db.write_session() as s:
+            now = audit.database_now(s)
+            file_id = self._record_file(s, report, run_id)
+            entry = s.execute(
+                select(QuarantineEntry).where(QuarantineEntry.content_sha256 == sha)
+            ).scalar_one_or_none()
+            if entry is None:
+                s.add(
+                    QuarantineEntry(
+                        bundle_id=bundle.bundle_id if bundle else None,
+                        revision=bundle.revision if bundle else None,
+                        content_sha256=sha,
+                        source_path=item.path,
+                        stored_copy=copy,
+                        state="REJECTED",
+                        reasons=[e.as_dict() for e in report.errors],
+                        first_seen_at=now,
+                        last_tried_at=now,
+                    )
+                )
+                s.flush()
+                audit.append(
+                    s,
+                    self.actor,
+                    "REJECT_BUNDLE",
+                    "import_file",
+                    str(file_id),
+                    {"path": item.path, "sha256": sha, "reasons": [e.code for e in report.errors]},
+                )
+            else:
+                entry.last_tried_at, entry.attempts = now, entry.attempts + 1
+
+    def _quarantine(
+        self, path: str, data: bytes, bundle: ParsedBundle, report: FileReport, run_id: int | None
+    ) -> None:
+        sha, copy = self._keep_copy(data)
+        with self.db.write_session() as s:
+            now = audit.database_now(s)
+            self._record_file(s, report, run_id)
+            entry = s.execute(
+                select(QuarantineEntry).where(QuarantineEntry.content_sha256 == sha)
+            ).scalar_one_or_none()
+            if entry is None:
+                entry = QuarantineEntry(
+                    bundle_id=bundle.bundle_id,
+                    revision=bundle.revision,
+                    content_sha256=sha,
+                    source_path=path,
+                    stored_copy=copy,
+                    state="WAITING",
+                    reasons=[e.as_dict() for e in report.errors],
+                    first_seen_at=now,
+                    last_tried_at=now,
+                )
+                s.add(entry)
+                s.flush()
+                audit.append(
+                    s,
+                    self.actor,
+                    "QUARANTINE_BUNDLE",
+                    "quarantine",
+                    str(entry.id),
+                    {
+                        "bundle_id": bundle.bundle_id,
+                        "revision": bundle.revision,
+                        "path": path,
+                        "reasons": [e.code for e in report.errors],
+                    },
+                )
+            else:
+                entry.last_tried_at, entry.attempts = now, entry.attempts + 1
+                entry.reasons = [e.as_dict() for e in report.errors]
+
+    def _release_duplicate(self, entry_id: int, bundle: ParsedBundle) -> None:
+        with self.db.write_session() as s:
+            existing = find_revision(s, bundle.bundle_id, bundle.revision)
+            s.execute(
+                update(QuarantineEntry)
+                .where(QuarantineEntry.id == entry_id)
+                .values(
+                    state="RELEASED",
+                    inspection_id=existing.id if existing else None,
+                    last_tried_at=audit.database_now(s),
+                )
+            )
+            audit.append(
+                s,
+                self.actor,
+                "RELEASE_QUARANTINE",
+                "quarantine",
+                str(entry_id),
+                {"bundle_id": bundle.bundle_id, "revision": bundle.revision, "already_imported": True},
+            )
+
+    def retry_quarantine(self, report: RunReport) -> None:
+        """Retry every bundle waiting for master data; release those that now import."""
+        with self.db.read_session() as s:
+            waiting = s.execute(
+                select(QuarantineEntry.id, QuarantineEntry.stored_copy, QuarantineEntry.source_path)
+                .where(QuarantineEntry.state == "WAITING")
+                .order_by(QuarantineEntry.id)
+            ).all()
+        for entry_id, copy, source_path in waiting:
+            try:
+                data = Path(copy).read_bytes()
+                bundle = parse_bundle(read_zip(data))
+            except (OSError, BundleInvalid):
+                continue  # kept waiting; the copy is checked again next time
+            retry = FileReport(source_path, "bundle")
+            self._write_bundle(bundle, source_path, data, retry, report.run_id, quarantine_id=entry_id)
+            if retry.status == "imported":
+                report.quarantine_released += 1
+            elif retry.status == "unchanged":  # the same revision arrived by another way
+                self._release_duplicate(entry_id, bundle)
+        with self.db.read_session() as s:
+            report.quarantine_waiting = len(
+                s.execute(select(QuarantineEntry.id).where(QuarantineEntry.state == "WAITING")).all()
+            )

@@ -1,0 +1,228 @@
+"""LoanSight's command line.
+
+No arguments opens the workstation; sub-commands run headless jobs:
+
+    python main.py import SOURCE... [--db URL] [--json]
+    python main.py stats [--db URL] [--json]
+    python main.py demo [--db URL] [--scale small|bank]
+    python main.py audit verify [--db URL]
+    python main.py passwd EMPLOYEE_NO [--db URL]
+    python main.py bench [--json]
+
+Exit status: 0 success; 1 something was rejected, quarantined or failed a check;
+2 the job itself could not run (database unreachable or too new, bad arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from data.errors import LoanSightError
+
+
+def _db_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL (default: LOANSIGHT_DB, else loansight.db in the data folder)",
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db = _db_parent()
+    parser = argparse.ArgumentParser(prog="main.py", description="LoanSight 智能贷后督导工作台", parents=[db])
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("import", parents=[db], help="pull files from folders, files or HTTP feeds")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="a folder, a file or an http(s):// feed")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+
+    p = sub.add_parser("stats", parents=[db], help="count what the database holds")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("demo", parents=[db], help="build a demo database through the real importer")
+    p.add_argument("--scale", choices=("small", "bank"), default="small")
+    p.add_argument("--seed", type=int, default=20261128)
+
+    p = sub.add_parser("audit", parents=[db], help="audit trail tools")
+    p.add_argument("action", choices=("verify",))
+
+    p = sub.add_parser("passwd", parents=[db], help="set a login password (read from stdin or a prompt)")
+    p.add_argument("employee_no")
+
+    p = sub.add_parser("bench", parents=[db], help="run the benchmark suite")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--bundles", type=int, default=300, help="bundles in the import benchmark")
+    return parser
+
+
+def _open(url: str | None) -> Any:
+    from data.db import open_database
+
+    return open_database(url)
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr (only when stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int, label: str = "") -> None:
+        if not self.enabled or (time.monotonic() - self._last < 0.1 and done < total):
+            return
+        self._last = time.monotonic()
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[-40:]:<40}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from data.ingest.runner import Importer
+
+    db = _open(args.db)
+    report = Importer(db, progress=None if args.json else _ProgressBar()).run(args.sources)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        return report.exit_code
+    summary = report.summary()
+    for f in report.files:
+        if f.errors or f.status not in ("imported", "unchanged"):
+            print(f"{f.status:<12} {f.kind:<10} {f.path}")
+            for e in f.errors[:20]:
+                where = ":".join(str(x) for x in (f"line {e.line}" if e.line else None, e.field) if x)
+                print(f"    {where or '-'}: {e.message} [{e.code}]")
+            if len(f.errors) > 20:
+                print(f"    … and {len(f.errors) - 20} more")
+    print(
+        f"{summary['files']} files: {summary['imported']} imported, {summary['unchanged']} unchanged, "
+        f"{summary['partial']} partial, {summary['rejected']} rejected, "
+        f"{summary['quarantined']} quarantined; "
+        f"rows {summary['rows_imported']} imported, {summary['rows_unchanged']} unchanged, "
+        f"{summary['rows_rejected']} rejected; quarantine: {summary['quarantine_released']} released, "
+        f"{summary['quarantine_waiting']} waiting"
+    )
+    return report.exit_code
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from data.queries import counts
+
+    db = _open(args.db)
+    with db.read_session() as s:
+        result = counts(s)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        width = max(len(k) for k in result)
+        for key, value in result.items():
+            print(f"{key:<{width}}  {value:>10,}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from data.demo.install import DEMO_PASSWORD, build_demo
+
+    db = _open(args.db)
+    bar = _ProgressBar()
+    started = time.monotonic()
+    result = build_demo(db, scale=args.scale, seed=args.seed, progress=bar)
+    print(f"demo ({args.scale}) built in {time.monotonic() - started:.0f} s: {db.describe()}")
+    print(json.dumps(result.counts, ensure_ascii=False))
+    print(f"demo users (password {DEMO_PASSWORD}):")
+    for user in result.users:
+        print(f"  {user.employee_no:<8} {user.role:<16} {user.name} ({user.branch})")
+    return 0 if result.exit_code == 0 else 1
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from data.audit import verify
+
+    db = _open(args.db)
+    with db.read_session() as s:
+        result = verify(s)
+    if result.ok:
+        print(f"audit trail intact: {result.events} events verified")
+        return 0
+    what = (
+        "its content was altered"
+        if result.problem == "hash"
+        else ("it does not follow the event before it (an event was removed or inserted)")
+    )
+    print(
+        f"audit trail BROKEN at event {result.first_bad_id}: {what}; "
+        f"{result.events} events before it verified"
+    )
+    return 1
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    import getpass
+
+    from data.commands import set_password
+
+    password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        print("the password must have at least 8 characters", file=sys.stderr)
+        return 2
+    db = _open(args.db)
+    with db.write_session() as s:
+        set_password(s, args.employee_no, password, actor="cli")
+    print(f"password set for {args.employee_no}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from tests.benchmarks.bench_import import run_benchmarks
+
+    results = run_benchmarks(bundles=args.bundles, db_url=args.db)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    else:
+        for name, value in results.items():
+            print(f"{name:<40} {value}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands = {
+        "import": cmd_import,
+        "stats": cmd_stats,
+        "demo": cmd_demo,
+        "audit": cmd_audit,
+        "passwd": cmd_passwd,
+        "bench": cmd_bench,
+    }
+    if args.command is None:
+        from desktop.app import run_gui
+
+        return run_gui(args.db)
+    try:
+        return commands[args.command](args)
+    except LoanSightError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (LookupError, ValueError) as exc:
+        code = getattr(exc, "code", None)
+        if code is None:
+            raise
+        print(f"error: {code}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())
