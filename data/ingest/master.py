@@ -343,9 +343,7 @@ class MasterImporter:
             owners.update(
                 self.session.execute(
                     select(Customer.uscc, Customer.customer_no).where(Customer.uscc.in_(part))
-                )
-                .tuples()
-                .all()
+                ).all()
             )
         ok = []
         for p in parsed:
@@ -455,9 +453,7 @@ class MasterImporter:
                 by_uscc.update(
                     self.session.execute(
                         select(Customer.uscc, Customer.customer_no).where(Customer.uscc.in_(part))
-                    )
-                    .tuples()
-                    .all()
+                    ).all()
                 )
         else:
             by_no = {c["customer_no"]: c["customer_no"] for c in customers}

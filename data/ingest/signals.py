@@ -166,9 +166,7 @@ def import_signals(session: Session, rows: Iterable[CsvRow], report: FileReport,
         by_uscc.update(
             session.execute(
                 select(Customer.uscc, Customer.customer_no).where(Customer.uscc.in_(usccs_l[i : i + 900]))
-            )
-            .tuples()
-            .all()
+            ).all()
         )
 
     inserts, updates = [], []

@@ -1,0 +1,1 @@
+"""Application shell: QApplication set-up, login and session, main window, task runner."""

@@ -1,0 +1,1 @@
+"""Reusable Qt pieces that take plain values and emit signals; they know no database."""
