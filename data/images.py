@@ -20,6 +20,7 @@ import io
 import math
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,12 @@ def inspect_jpeg(data: bytes) -> JpegInfo:
     if not data.startswith(b"\xff\xd8"):
         raise BadImage("NOT_JPEG", "the file does not start with a JPEG marker")
     try:
-        img = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # we apply our own, lower limit below; Pillow's bomb warning is not an error here
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise BadImage("TOO_MANY_PIXELS", str(exc)) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise BadImage("NOT_JPEG", str(exc)) from exc
     with img:
@@ -178,6 +184,21 @@ class PhotoStore:
             reason = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else str(exc)
             raise PhotoStoreError(path=str(self.root), reason=reason) from exc
         return target
+
+    def sweep_incoming(self, older_than_s: float = 3600) -> int:
+        """Remove temporary files a killed import left behind (never an original)."""
+        import time
+
+        removed = 0
+        cutoff = time.time() - older_than_s
+        if not self.root.is_dir():
+            return 0
+        for tmp in self.root.glob("*/*/.incoming-*"):
+            with contextlib.suppress(OSError):
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+        return removed
 
     def read(self, sha256: str, ext: str = ".jpg") -> bytes:
         return self.path_for(sha256, ext).read_bytes()

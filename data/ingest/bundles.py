@@ -17,6 +17,7 @@ import os
 import stat
 import uuid
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from data.images import BadImage, JpegInfo, PhotoStore, inspect_jpeg
 from data.ingest.common import (
+    INT32_MAX,
     FieldError,
     FileRejected,
     Point,
@@ -152,7 +154,14 @@ def read_zip(data: bytes) -> dict[str, bytes]:
                 with zf.open(info) as fh:
                     # never trust the declared size: read at most one byte more than it
                     content = fh.read(min(info.file_size, budget) + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                OSError,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
                 raise BundleInvalid(
                     [_err(info.filename, "BAD_ZIP", f"entry {info.filename!r}: {exc}")]
                 ) from exc
@@ -185,6 +194,25 @@ def read_folder(folder: Path) -> dict[str, bytes]:
                 raise BundleInvalid([_err(None, "TOO_LARGE", f"more than {MAX_UNPACKED} bytes")])
             files[rel] = path.read_bytes()
     return files
+
+
+def snapshot_folder(folder: Path, errors: list[RowError]) -> bytes:
+    """What can be kept of a folder bundle that was refused while being read: its regular
+    files within the limits (never following a link), plus the reasons, as one zip."""
+    files: dict[str, bytes] = {}
+    total = 0
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+        for name in sorted(names):
+            path = Path(root) / name
+            if path.is_symlink() or not path.is_file() or len(files) >= MAX_ENTRIES:
+                continue
+            total += path.stat().st_size
+            if total > MAX_UNPACKED:
+                break
+            files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    files["REJECTED.json"] = json.dumps([e.as_dict() for e in errors], ensure_ascii=False).encode()
+    return zip_files(files)
 
 
 def zip_files(files: dict[str, bytes]) -> bytes:
@@ -313,25 +341,24 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedBundle:
         text = decode_text(raw)
         manifest = json.loads(text)
     except FileRejected as exc:
-        raise BundleInvalid([exc.error]) from exc
+        raise BundleInvalid(
+            [_err("manifest.json", exc.error.code, f"manifest.json: {exc.error.message}")]
+        ) from exc
     except json.JSONDecodeError as exc:
         raise BundleInvalid(
             [RowError(exc.lineno, "manifest.json", "BAD_JSON", f"manifest.json is not valid JSON: {exc.msg}")]
         ) from exc
     if not isinstance(manifest, dict):
         raise BundleInvalid([_err("manifest.json", "BAD_JSON", "manifest.json is not a JSON object")])
-    if (
-        manifest.get("format") != FORMAT
-        or manifest.get("version") != VERSION
-        or isinstance(manifest.get("version"), bool)
-    ):
+    fmt, version = manifest.get("format"), manifest.get("version")
+    if fmt != FORMAT or version != VERSION or isinstance(version, bool):
         raise BundleInvalid(
             [
                 _err(
-                    "version",
+                    "format" if fmt != FORMAT else "version",
                     "UNSUPPORTED_FORMAT",
-                    f"format {manifest.get('format')!r} version {manifest.get('version')!r} is not "
-                    f"supported: this workstation reads {FORMAT!r} version {VERSION}",
+                    f"format {fmt!r} version {version!r} is not supported: this workstation reads "
+                    f"{FORMAT!r} version {VERSION}",
                 )
             ]
         )
@@ -344,8 +371,8 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedBundle:
         except ValueError:
             c.error("bundle_id", "BAD_VALUE", f"bundle_id {bundle_id!r} is not a UUID")
     revision = manifest.get("revision")
-    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
-        c.error("revision", "BAD_VALUE", "revision must be a whole number from 1")
+    if not isinstance(revision, int) or isinstance(revision, bool) or not 1 <= revision <= INT32_MAX:
+        c.error("revision", "BAD_VALUE", f"revision must be a whole number from 1 to {INT32_MAX}")
     task_no = manifest.get("task_no")
     if task_no is not None and (not isinstance(task_no, str) or len(task_no) > 40):
         c.error("task_no", "BAD_VALUE", "task_no must be a string or null")
@@ -365,6 +392,9 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedBundle:
     device_id = manifest.get("device_id")
     if device_id is not None and not isinstance(device_id, str):
         c.error("device_id", "BAD_VALUE", "device_id must be a string")
+        device_id = None
+    elif isinstance(device_id, str) and len(device_id.strip()) > 100:
+        c.error("device_id", "TOO_LONG", "device_id is longer than 100 characters")
     times = {
         n: c.run("", lambda n=n: parse_time(manifest.get(n), n))
         for n in ("started_at", "finished_at", "submitted_at")
@@ -450,10 +480,16 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedBundle:
         if not isinstance(pid, str) or not pid.strip():
             c.error(f"{prefix}id", "REQUIRED", f"{prefix}id is required")
             continue
+        if len(pid) > 50:
+            c.error(f"{prefix}id", "TOO_LONG", f"{prefix}id is longer than 50 characters")
+            continue
         if pid in photo_ids:
             c.error(f"{prefix}id", "DUPLICATE_KEY", f"photo id {pid!r} appears twice")
         photo_ids.add(pid)
         fname = ph.get("file")
+        if isinstance(fname, str) and len(fname) > 300:
+            c.error(f"{prefix}file", "TOO_LONG", f"{prefix}file is longer than 300 characters")
+            continue
         if not isinstance(fname, str) or fname not in files:
             c.error(f"{prefix}file", "MISSING_FILE", f"{prefix}file {fname!r} is not in the bundle")
             continue

@@ -169,7 +169,10 @@ def enum_field(row: dict[str, Any], name: str, allowed: tuple[str, ...] | frozen
     return value
 
 
-def int_field(row: dict[str, Any], name: str, *, minimum: int | None = None) -> int:
+INT32_MAX = 2**31 - 1
+
+
+def int_field(row: dict[str, Any], name: str, *, minimum: int | None = None, maximum: int = INT32_MAX) -> int:
     raw = row.get(name)
     if isinstance(raw, bool):
         raise FieldError(name, "BAD_NUMBER", f"{name} must be a whole number")
@@ -182,6 +185,8 @@ def int_field(row: dict[str, Any], name: str, *, minimum: int | None = None) -> 
         value = int(text)
     if minimum is not None and value < minimum:
         raise FieldError(name, "OUT_OF_RANGE", f"{name} must be at least {minimum}")
+    if value > maximum:
+        raise FieldError(name, "OUT_OF_RANGE", f"{name} must be at most {maximum}")
     return value
 
 
@@ -290,7 +295,8 @@ def point_field(
     if crs_text not in Crs.__members__:
         raise FieldError(crs, "BAD_VALUE", f"{crs} {crs_text!r} is not one of WGS84, GCJ02, BD09, CGCS2000")
     if not in_valid_range(y, x):
-        raise FieldError(lat, "OUT_OF_RANGE", f"point ({y}, {x}) is outside latitude ±90 / longitude ±180")
+        bad = lat if not -90.0 <= y <= 90.0 else lon
+        raise FieldError(bad, "OUT_OF_RANGE", f"point ({y}, {x}) is outside latitude ±90 / longitude ±180")
     w_lat, w_lon = to_wgs84(y, x, crs_text)
     return Point(w_lat, w_lon, y, x, crs_text, not in_china_bbox(y, x))
 

@@ -93,9 +93,7 @@ class FeedReader:
                         report.files.append(
                             self.importer.import_item(SourceItem(name, kind, content=data), report.run_id)
                         )
-                    if nxt is None or nxt == cursor or not items:
-                        if nxt is not None and nxt != cursor:
-                            self._save_cursor(nxt)
+                    if nxt is None or nxt == cursor:
                         return
                     self._save_cursor(nxt)
                     cursor = nxt

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -23,11 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from data import audit
 from data.audit import AuditRecord
 from data.db import Database
+from data.errors import DatabaseUnreachable, PhotoStoreError
 from data.images import PhotoStore
 from data.ingest.bundles import (
     BundleInvalid,
@@ -38,6 +41,7 @@ from data.ingest.bundles import (
     parse_bundle,
     read_folder,
     read_zip,
+    snapshot_folder,
     store_files,
     zip_files,
 )
@@ -58,6 +62,11 @@ _MASTER_NAMES = {
 _SIGNALS_RE = re.compile(r"^signals.*\.(csv|jsonl)$")
 
 Progress = Callable[[int, int, str], None]
+log = logging.getLogger(__name__)
+
+
+class RunFailed(Exception):
+    """The run cannot go on (database gone, photo store full): exit status 2."""
 
 
 def kind_of(name: str) -> str:
@@ -164,6 +173,10 @@ class Importer:
         self.progress = progress
         self.store: PhotoStore = photo_store_for(db)
         self.quarantine_dir = db.data_dir / "quarantine"
+        # bumped whenever master data changes; a bundle quarantined since the last bump
+        # has nothing new to be retried against
+        self._master_version = 0
+        self._quarantined_at: dict[int, int] = {}
 
     # -- the run ---------------------------------------------------------------------
 
@@ -189,15 +202,22 @@ class Importer:
                 continue
             local.extend(discover(source))
         items = order_items(local)
-        for n, item in enumerate(items, start=1):
-            report.files.append(self.import_item(item, report.run_id))
-            if self.progress:
-                self.progress(n, len(items), item.path)
-        for source in sources:
-            if is_feed(source):
-                FeedReader(self, source).run(report)
-        self.retry_quarantine(report)
-        self._finish_run(report)
+        self.store.sweep_incoming()
+        try:
+            for n, item in enumerate(items, start=1):
+                report.files.append(self.guarded_import(item, report.run_id))
+                if self.progress:
+                    self.progress(n, len(items), item.path)
+            for source in sources:
+                if is_feed(source):
+                    FeedReader(self, source).run(report)
+            self.retry_quarantine(report)
+        except RunFailed as exc:
+            report.failed = str(exc)
+        try:
+            self._finish_run(report)
+        except (OperationalError, DatabaseUnreachable):
+            log.warning("could not record the end of import run %s", report.run_id)
         return report
 
     def _start_run(self, sources: list[str]) -> int:
@@ -224,6 +244,30 @@ class Importer:
 
     # -- one item --------------------------------------------------------------------
 
+    def guarded_import(self, item: SourceItem, run_id: int | None) -> FileReport:
+        """Import one item; a bug in one file rejects that file, an environment problem
+        (database gone, photo store full) ends the run."""
+        try:
+            return self.import_item(item, run_id)
+        except (OperationalError, DatabaseUnreachable, PhotoStoreError) as exc:
+            raise RunFailed(f"{item.path}: {exc}") from exc
+        except Exception as exc:
+            log.exception("importing %s failed", item.path)
+            return FileReport(
+                item.path,
+                item.kind,
+                "rejected",
+                rejected=1,
+                errors=[
+                    RowError(
+                        None,
+                        None,
+                        "INTERNAL",
+                        f"{item.path} could not be imported: {type(exc).__name__}: {exc}",
+                    )
+                ],
+            )
+
     def import_item(self, item: SourceItem, run_id: int | None) -> FileReport:
         report = FileReport(item.path, item.kind)
         if item.kind == "unknown":
@@ -235,14 +279,18 @@ class Importer:
         try:
             if item.is_folder_bundle:
                 assert item.location is not None
-                files = read_folder(item.location)
+                try:
+                    files = read_folder(item.location)
+                except BundleInvalid as exc:
+                    report.status, report.errors = "rejected", exc.errors
+                    self._record_rejected_bundle(
+                        item, snapshot_folder(item.location, exc.errors), report, run_id
+                    )
+                    return report
                 data = zip_files(files)
                 report.sha256 = hashlib.sha256(data).hexdigest()
                 return self._import_bundle_files(item, files, data, report, run_id)
             data = item.read()
-        except BundleInvalid as exc:
-            report.status, report.errors = "rejected", exc.errors
-            return report
         except OSError as exc:
             report.status = "rejected"
             report.errors.append(
@@ -263,21 +311,35 @@ class Importer:
         return self._import_rows(item, data, report, run_id)
 
     def _already_imported(self, sha256: str, kind: str, report: FileReport) -> bool:
-        """The same bytes were imported before: nothing to do."""
+        """The same bytes were imported before and nothing has overwritten them since.
+
+        A bundle is keyed by its content, so the same bytes are always the same bundle. A
+        master or signal file upserts: if a later file of its kind changed rows, the old
+        file is applied again (a correction back to earlier values must win).
+        """
         with self.db.read_session() as s:
             prev = s.execute(
-                select(ImportFile.rows_imported, ImportFile.rows_unchanged)
+                select(ImportFile.id, ImportFile.rows_imported, ImportFile.rows_unchanged)
                 .where(
                     ImportFile.sha256 == sha256,
                     ImportFile.kind == kind,
                     ImportFile.status.in_(("imported", "unchanged")),
                 )
+                .order_by(ImportFile.id.desc())
                 .limit(1)
             ).first()
-        if prev is None:
-            return False
+            if prev is None:
+                return False
+            if kind != "bundle":
+                overwritten = s.execute(
+                    select(ImportFile.id)
+                    .where(ImportFile.kind == kind, ImportFile.id > prev[0], ImportFile.rows_imported > 0)
+                    .limit(1)
+                ).first()
+                if overwritten is not None:
+                    return False
         report.status = "unchanged"
-        report.unchanged = (prev[0] or 0) + (prev[1] or 0)
+        report.unchanged = (prev[1] or 0) + (prev[2] or 0)
         return True
 
     def _record_file(self, s: Session, report: FileReport, run_id: int | None) -> int:
@@ -319,6 +381,8 @@ class Importer:
                     MasterImporter(s, now).run(item.kind, rows, report)
                 report.settle()
                 file_id = self._record_file(s, report, run_id)
+                if report.imported and item.kind != "signals":
+                    self._master_version += 1
                 if report.imported:
                     audit.append(
                         s,
@@ -488,6 +552,17 @@ class Importer:
                 )
             else:
                 entry.last_tried_at, entry.attempts = now, entry.attempts + 1
+                if entry.state == "WAITING":  # it waited for master data, and is invalid now
+                    entry.state = "REJECTED"
+                    entry.reasons = [e.as_dict() for e in report.errors]
+                    audit.append(
+                        s,
+                        self.actor,
+                        "REJECT_BUNDLE",
+                        "quarantine",
+                        str(entry.id),
+                        {"path": item.path, "sha256": sha, "reasons": [e.code for e in report.errors]},
+                    )
 
     def _quarantine(
         self, path: str, data: bytes, bundle: ParsedBundle, report: FileReport, run_id: int | None
@@ -529,6 +604,7 @@ class Importer:
             else:
                 entry.last_tried_at, entry.attempts = now, entry.attempts + 1
                 entry.reasons = [e.as_dict() for e in report.errors]
+            self._quarantined_at[entry.id] = self._master_version
 
     def _release_duplicate(self, entry_id: int, bundle: ParsedBundle) -> None:
         with self.db.write_session() as s:
@@ -560,12 +636,14 @@ class Importer:
                 .order_by(QuarantineEntry.id)
             ).all()
         for entry_id, copy, source_path in waiting:
+            if self._quarantined_at.get(entry_id) == self._master_version:
+                continue  # quarantined in this run and no master data arrived since
             try:
                 data = Path(copy).read_bytes()
                 bundle = parse_bundle(read_zip(data))
             except (OSError, BundleInvalid):
                 continue  # kept waiting; the copy is checked again next time
-            retry = FileReport(source_path, "bundle")
+            retry = FileReport(source_path, "bundle", sha256=hashlib.sha256(data).hexdigest())
             self._write_bundle(bundle, source_path, data, retry, report.run_id, quarantine_id=entry_id)
             if retry.status == "imported":
                 report.quarantine_released += 1
