@@ -54,6 +54,7 @@ class JpegInfo:
     exif_lat: float | None
     exif_lon: float | None
     phash: str
+    exif_camera: str | None = None
 
 
 def inspect_jpeg(data: bytes) -> JpegInfo:
@@ -78,11 +79,12 @@ def inspect_jpeg(data: bytes) -> JpegInfo:
         if width * height > MAX_PIXELS:
             raise BadImage("TOO_MANY_PIXELS", f"{width}×{height} is over 50 megapixels")
         taken_at, lat, lon = _read_exif(img)
+        camera = _camera(img)
         try:
             img.load()
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
             raise BadImage("UNDECODABLE", str(exc)) from exc
-        return JpegInfo(width, height, taken_at, lat, lon, perceptual_hash(img))
+        return JpegInfo(width, height, taken_at, lat, lon, perceptual_hash(img), camera)
 
 
 def perceptual_hash(img: Any) -> str:
@@ -128,6 +130,17 @@ def _read_exif(img: Any) -> tuple[dt.datetime | None, float | None, float | None
     if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
         lat = lon = None
     return taken, lat, lon
+
+
+def _camera(img: Any) -> str | None:
+    """EXIF Make and Model, as one short text."""
+    try:
+        exif = img.getexif()
+        parts = [str(exif.get(tag) or "").strip("\x00 ").strip() for tag in (271, 272)]
+    except Exception:
+        return None
+    text = " ".join(p for p in parts if p)
+    return text[:100] or None
 
 
 def _exif_time(value: Any, offset: Any) -> dt.datetime | None:

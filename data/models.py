@@ -295,6 +295,7 @@ class Photo(Base):
     exif_taken_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     exif_lat: Mapped[float | None] = mapped_column(Float)
     exif_lon: Mapped[float | None] = mapped_column(Float)
+    exif_camera: Mapped[str | None] = mapped_column(String(100))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(BigInteger)

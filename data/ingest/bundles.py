@@ -543,6 +543,7 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedBundle:
                 "exif_taken_at": info.exif_taken_at,
                 "exif_lat": info.exif_lat,
                 "exif_lon": info.exif_lon,
+                "exif_camera": info.exif_camera,
                 "width": info.width,
                 "height": info.height,
                 "size_bytes": len(data),

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,6 +174,8 @@ class Importer:
         self.progress = progress
         self.store: PhotoStore = photo_store_for(db)
         self.quarantine_dir = db.data_dir / "quarantine"
+        #: set from another thread to stop after the file being imported
+        self.cancel_requested = threading.Event()
         # bumped whenever master data changes; a bundle quarantined since the last bump
         # has nothing new to be retried against
         self._master_version = 0
@@ -205,6 +208,8 @@ class Importer:
         self.store.sweep_incoming()
         try:
             for n, item in enumerate(items, start=1):
+                if self.cancel_requested.is_set():
+                    raise RunFailed("cancelled")
                 report.files.append(self.guarded_import(item, report.run_id))
                 if self.progress:
                     self.progress(n, len(items), item.path)
@@ -237,7 +242,9 @@ class Importer:
                 .where(ImportRun.id == report.run_id)
                 .values(
                     finished_at=audit.database_now(s),
-                    status="FAILED" if report.failed else "DONE",
+                    status=("CANCELLED" if report.failed == "cancelled" else "FAILED")
+                    if report.failed
+                    else "DONE",
                     summary=report.summary(),
                 )
             )
