@@ -1,0 +1,288 @@
+"""Starting the workstation: application set-up, the database, login, the main window.
+
+The login appears fast: pandas, pyqtgraph, folium and QtWebEngine are imported only by the
+screens that need them. Opening (and migrating) the database, building the first-run demo
+and checking passwords all happen off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from desktop.settings import IDLE_LOCK_MINUTES, LANGUAGE, LAST_USER, Preferences
+from desktop.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+def install_translators(app: QApplication, language: str) -> list[QTranslator]:
+    """Load LoanSight's and Qt's own translations for ``language`` (zh_CN or en)."""
+    for old in getattr(app, "_loansight_translators", []):
+        app.removeTranslator(old)
+    translators: list[QTranslator] = []
+    locale = (
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+        if language == "zh_CN"
+        else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    )
+    QLocale.setDefault(locale)
+    if language == "zh_CN":
+        ours = QTranslator(app)
+        if ours.load(str(TRANSLATIONS / "loansight_zh_CN.qm")):
+            app.installTranslator(ours)
+            translators.append(ours)
+        else:
+            log.warning("the zh_CN translation is missing from %s", TRANSLATIONS)
+        qt = QTranslator(app)
+        if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt)
+            translators.append(qt)
+    app._loansight_translators = translators  # type: ignore[attr-defined]
+    return translators
+
+
+class Workstation:
+    """Owns the objects of one running workstation and moves it through its states:
+    opening the database → (first run: building the demo) → login → main window."""
+
+    def __init__(self, app: QApplication, prefs: Preferences, db_url: str | None, data_dir: Path) -> None:
+        from desktop.idle import IdleMonitor
+
+        self.app = app
+        self.prefs = prefs
+        self.db_url = db_url
+        self.data_dir = data_dir
+        self.runner = TaskRunner(None)
+        self.runner.known_error.connect(self._on_known_error)
+        self.runner.unexpected_error.connect(self._on_unexpected_error)
+        self.window: Any = None
+        self.login: Any = None
+        self.user: Any = None
+        self.demo_password: str | None = None
+        self.idle = IdleMonitor(prefs.get(IDLE_LOCK_MINUTES))
+        self.idle.idle.connect(self.lock)
+        self._lock_screen: Any = None
+        self._progress: QProgressDialog | None = None
+
+    # -- start-up -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        from data.db import default_db_url
+
+        url = self.db_url or default_db_url(self.data_dir)
+        first_run = url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists()
+        self._progress = QProgressDialog(_t("Opening the database…"), "", 0, 0)
+        self._progress.setCancelButton(None)
+        self._progress.setWindowTitle("LoanSight")
+        self._progress.setMinimumDuration(400)
+
+        relay = _ProgressRelay()
+        relay.progressed.connect(self._on_demo_progress)
+        self._relay = relay
+
+        def open_db() -> Any:
+            from data.db import open_database
+
+            db = open_database(url, self.data_dir)
+            if first_run:
+                from data.demo.install import build_demo
+
+                build_demo(db, scale="small", progress=lambda d, t, label: relay.progressed.emit(d, t, label))
+            return db
+
+        if first_run:
+            self._progress.setLabelText(_t("First start: building the demo database (about two minutes)…"))
+        self.runner.run(open_db, self._on_open, self._on_open_failed, label="open database")
+
+    def _on_demo_progress(self, done: int, total: int, label: str) -> None:
+        if self._progress is None:
+            return
+        self._progress.setRange(0, total)
+        self._progress.setValue(done)
+        phase = (
+            _t("Generating demo files")
+            if label == "generating"
+            else _t("Importing {file}").format(file=label)
+        )
+        self._progress.setLabelText(_t("First start: building the demo database…") + "\n" + phase)
+
+    def _close_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.close()
+            self._progress = None
+
+    def _on_open(self, db: Any) -> None:
+        self.runner.db = db
+
+        def demo(session: Any) -> bool:
+            from data.demo.install import is_demo
+
+            return is_demo(session)
+
+        self.runner.read(demo, self._show_login, label="demo check")
+
+    def _on_open_failed(self, error: BaseException) -> None:
+        from desktop.errors import describe_known_error
+
+        self._close_progress()
+        QMessageBox.critical(None, "LoanSight", describe_known_error(error) or repr(error))
+        log.error("cannot open the database", exc_info=error)
+        self.app.exit(2)
+
+    def _show_login(self, demo: bool) -> None:
+        from data.demo.install import DEMO_PASSWORD
+        from desktop.login import LoginDialog
+
+        self._close_progress()
+        self.demo_password = DEMO_PASSWORD if demo else None
+        self.login = LoginDialog(
+            self.runner, demo_password=self.demo_password, last_user=self.prefs.get(LAST_USER)
+        )
+        self.login.logged_in.connect(self._on_logged_in)
+        self.login.rejected.connect(self._on_login_cancelled)
+        self.login.show()
+        log.info("login shown %.2f s after start", time.monotonic() - _STARTED)
+
+    def _on_login_cancelled(self) -> None:
+        if self.window is None:
+            self.app.quit()
+
+    def _on_logged_in(self, user: Any) -> None:
+        from desktop.mainwindow import MainWindow
+
+        self.user = user
+        self.prefs.set(LAST_USER, user.employee_no)
+        self.window = MainWindow(self.runner, user, self.prefs)
+        self.window.lock_requested.connect(self.lock)
+        self.window.logout_requested.connect(self.logout)
+        self.window.settings_requested.connect(self.open_settings)
+        self.window.show()
+        self.idle.reset()
+        self.idle.start(self.app)
+
+    # -- session --------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        from desktop.login import LockScreen
+
+        if self.window is None or self._lock_screen is not None:
+            return
+        self._lock_screen = LockScreen(self.runner, self.user, self.window)
+        self._lock_screen.unlocked.connect(self._on_unlocked)
+        self._lock_screen.logout_requested.connect(self.logout)
+        self._lock_screen.show()
+
+    def _on_unlocked(self) -> None:
+        self._lock_screen = None
+        self.idle.reset()
+
+    def logout(self) -> None:
+        self.idle.stop(self.app)
+        if self._lock_screen is not None:
+            self._lock_screen.close()
+            self._lock_screen = None
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        self.user = None
+        self._show_login(self.demo_password is not None)
+
+    def open_settings(self) -> None:
+        from desktop.settings_dialog import SettingsDialog
+
+        before = self.prefs.get(LANGUAGE)
+        dialog = SettingsDialog(self.prefs, self.runner, self.user, self.window)
+        if dialog.exec():
+            self.idle.set_minutes(self.prefs.get(IDLE_LOCK_MINUTES))
+            if self.prefs.get(LANGUAGE) != before:
+                self.switch_language(self.prefs.get(LANGUAGE))
+
+    def switch_language(self, language: str) -> None:
+        """Apply a new language at once: the main window is rebuilt where the user was."""
+        install_translators(self.app, language)
+        if self.window is None:
+            return
+        from desktop.mainwindow import MainWindow
+
+        current = self.window.current_screen()
+        old = self.window
+        self.window = MainWindow(self.runner, self.user, self.prefs)
+        self.window.lock_requested.connect(self.lock)
+        self.window.logout_requested.connect(self.logout)
+        self.window.settings_requested.connect(self.open_settings)
+        self.window.setGeometry(old.geometry())
+        self.window.show_screen(current)
+        self.window.show()
+        old.close()
+        old.deleteLater()
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def _parent(self) -> QWidget | None:
+        return self.window or self.login
+
+    def _on_known_error(self, error: BaseException) -> None:
+        from desktop.errors import show_error
+
+        show_error(error, self._parent())
+
+    def _on_unexpected_error(self, error: BaseException) -> None:
+        from desktop.errors import show_error
+
+        show_error(error, self._parent())
+
+    def shutdown(self) -> None:
+        self.runner.shutdown(wait=False)
+        if self.runner.db is not None:
+            self.runner.db.dispose()
+
+
+class _ProgressRelay(QObject):
+    """Brings progress from a worker thread to the GUI thread (a queued signal)."""
+
+    progressed = Signal(int, int, str)
+
+
+_STARTED = time.monotonic()
+
+
+def run_gui(db_url: str | None = None, argv: list[str] | None = None) -> int:
+    from data.db import default_data_dir
+    from desktop.errors import install_excepthook
+    from desktop.logsetup import setup_logging
+    from desktop.watchdog import StallWatchdog
+
+    app = QApplication.instance() or QApplication(argv or sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("LoanSight")
+    app.setApplicationName("LoanSight")
+    app.setApplicationDisplayName("LoanSight")
+    data_dir = default_data_dir()
+    setup_logging(data_dir)
+    prefs = Preferences.for_user()
+    install_translators(app, prefs.get(LANGUAGE))
+    workstation = Workstation(app, prefs, db_url, data_dir)
+    install_excepthook(workstation._parent)
+    watchdog = StallWatchdog(100)
+    watchdog.start()
+    app.setQuitOnLastWindowClosed(True)
+    workstation.start()
+    try:
+        return app.exec()
+    finally:
+        watchdog.stop()
+        workstation.shutdown()

@@ -1,0 +1,155 @@
+"""The settings dialog: language, data sources, photo store, idle lock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.settings import IDLE_LOCK_MINUTES, LANGUAGE, LANGUAGES, SOURCES, Preferences
+from desktop.tasks import Changes, TaskRunner
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Settings", text)
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self, prefs: Preferences, runner: TaskRunner, user: Any, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.prefs = prefs
+        self.runner = runner
+        self.user = user
+        self.setWindowTitle(_t("Settings"))
+        self.setMinimumWidth(620)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.language = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(prefs.get(LANGUAGE))))
+        form.addRow(_t("Language"), self.language)
+        self.idle = QSpinBox()
+        self.idle.setRange(0, 240)
+        self.idle.setSuffix(_t(" min"))
+        self.idle.setSpecialValueText(_t("never"))
+        self.idle.setValue(prefs.get(IDLE_LOCK_MINUTES))
+        form.addRow(_t("Lock after idle"), self.idle)
+        self.photo_store = QLineEdit()
+        self.photo_store.setPlaceholderText(_t("default: the photos folder in the data folder"))
+        browse = QPushButton(_t("Browse…"))
+        browse.clicked.connect(self._browse_store)
+        row = QHBoxLayout()
+        row.addWidget(self.photo_store, 1)
+        row.addWidget(browse)
+        holder = QWidget()
+        holder.setLayout(row)
+        form.addRow(_t("Photo store (shared by every desktop)"), holder)
+        self.photo_store.setEnabled(user.role == "ADMIN")
+        browse.setEnabled(user.role == "ADMIN")
+        layout.addLayout(form)
+        layout.addWidget(
+            QLabel(_t("Data sources (folders, files, or feed URLs starting with http:// or https://)"))
+        )
+        self.sources = QListWidget()
+        self.sources.addItems(prefs.get(SOURCES))
+        layout.addWidget(self.sources)
+        buttons_row = QHBoxLayout()
+        add_folder = QPushButton(_t("Add folder…"))
+        add_url = QPushButton(_t("Add feed URL…"))
+        remove = QPushButton(_t("Remove"))
+        for b in (add_folder, add_url, remove):
+            buttons_row.addWidget(b)
+        buttons_row.addStretch(1)
+        layout.addLayout(buttons_row)
+        add_folder.clicked.connect(self._add_folder)
+        add_url.clicked.connect(self._add_url)
+        remove.clicked.connect(lambda: self.sources.takeItem(self.sources.currentRow()))
+        self.note = QLabel()
+        layout.addWidget(self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._load_store()
+
+    def _load_store(self) -> None:
+        def load(session: Any) -> str:
+            from data.models import AppSetting
+            from data.settings import PHOTO_STORE_KEY
+
+            row = session.get(AppSetting, PHOTO_STORE_KEY)
+            return row.value if row else ""
+
+        self.runner.read(load, self.photo_store.setText, label="photo store setting")
+
+    def _browse_store(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _t("Photo store"))
+        if folder:
+            self.photo_store.setText(folder)
+
+    def _add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _t("Add a source folder"))
+        if folder:
+            self.sources.addItem(folder)
+
+    def _add_url(self) -> None:
+        url, ok = QInputDialog.getText(self, _t("Add feed URL"), _t("Feed base URL"))
+        if ok and url.strip().lower().startswith(("http://", "https://")):
+            self.sources.addItem(url.strip())
+
+    def sources_list(self) -> list[str]:
+        return [self.sources.item(i).text() for i in range(self.sources.count())]
+
+    def _save(self) -> None:
+        self.prefs.set(LANGUAGE, self.language.currentData())
+        self.prefs.set(IDLE_LOCK_MINUTES, self.idle.value())
+        self.prefs.set(SOURCES, self.sources_list())
+        store = self.photo_store.text().strip()
+        if self.user.role == "ADMIN":
+            actor = self.user.employee_no
+
+            def save(session: Any) -> tuple[None, Changes]:
+                from data import audit
+                from data.models import AppSetting
+                from data.settings import PHOTO_STORE_KEY
+
+                row = session.get(AppSetting, PHOTO_STORE_KEY)
+                old = row.value if row else ""
+                if store != old:
+                    if row is None:
+                        session.add(AppSetting(key=PHOTO_STORE_KEY, value=store))
+                    else:
+                        row.value = store
+                    audit.append(
+                        session,
+                        actor,
+                        "SET_PHOTO_STORE",
+                        "setting",
+                        PHOTO_STORE_KEY,
+                        {"old": old, "new": store},
+                    )
+                return None, Changes(frozenset({"app_settings"}))
+
+            self.runner.write(save, label="save photo store")
+        self.accept()

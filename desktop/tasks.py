@@ -1,0 +1,226 @@
+"""The task runner: every database access of the GUI goes through here.
+
+Rules:
+* reads run on a small thread pool, each with its own session;
+* writes run one at a time on a single writer thread, each inside one transaction;
+* results come back on the GUI thread as plain frozen values (never ORM objects);
+* a known error (``LoanSightError``: database unreachable, bad file) goes to the caller's
+  ``on_error`` or, by default, to the shell's message handler; anything else is a bug and
+  goes to the shell's error dialog;
+* after a write the runner broadcasts what changed (``changed``), and each screen decides
+  whether to re-query.
+
+A screen keeps a ``Latest`` counter per kind of request and drops answers to requests it
+has since superseded (the user typed another letter, picked another row).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Callback = Callable[[Any], None]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a write changed, broadcast to every screen after it commits."""
+
+    tables: frozenset[str] = frozenset()
+    ids: tuple[Any, ...] = ()
+    note: str = ""
+
+
+@dataclass
+class _Done:
+    on_done: Callback | None
+    on_error: Callback | None
+    result: Any = None
+    error: BaseException | None = None
+    changes: Changes | None = None
+    label: str = ""
+    started: float = field(default_factory=time.monotonic)
+
+
+class Latest:
+    """Hands out request numbers; only the newest is current."""
+
+    def __init__(self) -> None:
+        self._n = 0
+
+    def next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def is_current(self, token: int) -> bool:
+        return token == self._n
+
+
+class TaskRunner(QObject):
+    """Runs database work off the GUI thread. Created by the shell, handed to each view."""
+
+    _results_ready = Signal()
+    #: how many tasks are running (for the status bar's progress indicator)
+    busy_changed = Signal(int)
+    #: a write committed; the payload is a ``Changes``
+    changed = Signal(object)
+    #: a known error nobody handled (message for the user), and an unexpected one (a bug)
+    known_error = Signal(object)
+    unexpected_error = Signal(object)
+
+    def __init__(self, db: Any, *, readers: int = 3, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="loansight-read")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loansight-write")
+        self._lock = threading.Lock()
+        self._pending: list[_Done] = []
+        self._running = 0
+        self._ids = itertools.count(1)
+        self._closed = False
+        self._results_ready.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    # -- public API --------------------------------------------------------------------
+
+    def read(
+        self,
+        fn: Callable[[Any], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callback | None = None,
+        *,
+        label: str = "",
+    ) -> Future[Any]:
+        """Run ``fn(session)`` on a reader thread with a fresh read session."""
+
+        def job() -> Any:
+            with self.db.read_session() as session:
+                return fn(session)
+
+        return self._submit(self._readers, job, on_done, on_error, label, write=False)
+
+    def write(
+        self,
+        fn: Callable[[Any], tuple[T, Changes]],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callback | None = None,
+        *,
+        label: str = "",
+    ) -> Future[Any]:
+        """Run ``fn(session)`` on the writer thread in one transaction.
+
+        ``fn`` returns ``(result, changes)``; ``changes`` is broadcast after the commit.
+        """
+
+        def job() -> Any:
+            with self.db.write_session() as session:
+                return fn(session)
+
+        return self._submit(self._writer, job, on_done, on_error, label, write=True)
+
+    def run(
+        self,
+        fn: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callback | None = None,
+        *,
+        label: str = "",
+        exclusive: bool = False,
+    ) -> Future[Any]:
+        """Run a job that manages its own sessions (an import); ``exclusive`` queues it
+        behind the writes, as a long writer should."""
+        pool = self._writer if exclusive else self._readers
+        return self._submit(pool, fn, on_done, on_error, label, write=False)
+
+    def running(self) -> int:
+        return self._running
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._closed = True
+        self._readers.shutdown(wait=wait, cancel_futures=True)
+        self._writer.shutdown(wait=wait, cancel_futures=True)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _submit(
+        self,
+        pool: ThreadPoolExecutor,
+        job: Callable[[], Any],
+        on_done: Callback | None,
+        on_error: Callback | None,
+        label: str,
+        *,
+        write: bool,
+    ) -> Future[Any]:
+        self._running += 1
+        self.busy_changed.emit(self._running)
+        done = _Done(on_done, on_error, label=label or getattr(job, "__name__", "task"))
+
+        def wrapped() -> None:
+            try:
+                result = job()
+                if write:
+                    done.result, done.changes = result
+                else:
+                    done.result = result
+            except BaseException as exc:  # delivered to the GUI thread, never swallowed
+                done.error = exc
+            with self._lock:
+                self._pending.append(done)
+            if not self._closed:
+                self._results_ready.emit()
+
+        return pool.submit(wrapped)
+
+    @Slot()
+    def _deliver(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending, []
+        for done in batch:
+            self._running -= 1
+            self.busy_changed.emit(self._running)
+            if done.error is not None:
+                self._fail(done)
+                continue
+            if done.changes is not None:
+                self.changed.emit(done.changes)
+            if done.on_done is not None:
+                try:
+                    done.on_done(done.result)
+                except Exception as exc:  # a bug in a screen's handler
+                    log.exception("handler for %s failed", done.label)
+                    self.unexpected_error.emit(exc)
+
+    def _fail(self, done: _Done) -> None:
+        assert done.error is not None
+        if done.on_error is not None:
+            done.on_error(done.error)
+        else:
+            self.report_error(done.error, done.label)
+
+    def report_error(self, error: BaseException, label: str = "") -> None:
+        """Hand an error to the shell: a known condition as a message, a bug as a bug."""
+        from data.errors import LoanSightError
+
+        if isinstance(error, LoanSightError) or _is_environment_error(error):
+            log.warning("%s: %s", label, error)
+            self.known_error.emit(error)
+        else:
+            log.error("%s failed", label, exc_info=error)
+            self.unexpected_error.emit(error)
+
+
+def _is_environment_error(error: BaseException) -> bool:
+    """Database unreachable, disk full, a file that cannot be read: not a bug."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(error, OperationalError | OSError)

@@ -1,0 +1,1008 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+  <context>
+    <name>App</name>
+    <message>
+      <source>Opening the database…</source>
+      <translation>正在打开数据库…</translation>
+    </message>
+    <message>
+      <source>Generating demo files</source>
+      <translation>正在生成演示数据文件</translation>
+    </message>
+    <message>
+      <source>First start: building the demo database (about two minutes)…</source>
+      <translation>首次启动：正在构建演示数据库（约两分钟）…</translation>
+    </message>
+    <message>
+      <source>Importing {file}</source>
+      <translation>正在导入 {file}</translation>
+    </message>
+    <message>
+      <source>First start: building the demo database…</source>
+      <translation>首次启动：正在构建演示数据库…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Errors</name>
+    <message>
+      <source>Unexpected error</source>
+      <translation>意外错误</translation>
+    </message>
+    <message>
+      <source>Something went wrong inside LoanSight. Your data is safe: the action was not completed. Please send the details below to the support desk.</source>
+      <translation>LoanSight 内部出现错误。您的数据是安全的：该操作未完成。请将以下详细信息发送给技术支持。</translation>
+    </message>
+    <message>
+      <source>Copy details</source>
+      <translation>复制详细信息</translation>
+    </message>
+    <message>
+      <source>LoanSight</source>
+      <translation>LoanSight</translation>
+    </message>
+    <message>
+      <source>The database did not answer. Check the network or the server, then try again.
+{detail}</source>
+      <translation>数据库没有响应。请检查网络或服务器后重试。
+{detail}</translation>
+    </message>
+    <message>
+      <source>A file could not be read or written: {path}
+{reason}</source>
+      <translation>文件无法读取或写入：{path}
+{reason}</translation>
+    </message>
+    <message>
+      <source>The database cannot be reached: {url}
+{reason}</source>
+      <translation>无法连接数据库：{url}
+{reason}</translation>
+    </message>
+    <message>
+      <source>This database was written by a newer version of LoanSight (schema {revision}). Please install the newer version.</source>
+      <translation>该数据库由更新版本的 LoanSight 写入（结构版本 {revision}）。请安装新版本。</translation>
+    </message>
+    <message>
+      <source>The photo store cannot be written: {path}
+{reason}</source>
+      <translation>照片库无法写入：{path}
+{reason}</translation>
+    </message>
+    <message>
+      <source>The feed {url} failed: {reason}</source>
+      <translation>数据推送源 {url} 失败：{reason}</translation>
+    </message>
+    <message>
+      <source>The disk is full: {path}</source>
+      <translation>磁盘已满：{path}</translation>
+    </message>
+  </context>
+  <context>
+    <name>FilterBar</name>
+    <message>
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <source>Customer name or number</source>
+      <translation>客户名称或编号</translation>
+    </message>
+    <message>
+      <source>Clear</source>
+      <translation>清除</translation>
+    </message>
+    <message>
+      <source>Clear all filters</source>
+      <translation>清除全部筛选条件</translation>
+    </message>
+    <message>
+      <source>All branches</source>
+      <translation>全部机构</translation>
+    </message>
+    <message>
+      <source>All inspectors</source>
+      <translation>全部检查人</translation>
+    </message>
+    <message>
+      <source>All kinds</source>
+      <translation>全部类型</translation>
+    </message>
+    <message>
+      <source>Current</source>
+      <translation>当前版本</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>Inspector</source>
+      <translation>检查人</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>检查类型</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+  </context>
+  <context>
+    <name>Imports</name>
+    <message>
+      <source>Pull now</source>
+      <translation>立即拉取</translation>
+    </message>
+    <message>
+      <source>Import from the sources configured in Settings</source>
+      <translation>从设置中配置的数据源导入</translation>
+    </message>
+    <message>
+      <source>Import a folder or file…</source>
+      <translation>导入文件夹或文件…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>History</source>
+      <translation>导入历史</translation>
+    </message>
+    <message>
+      <source>Retry waiting bundles</source>
+      <translation>重试等待中的检查包</translation>
+    </message>
+    <message>
+      <source>Show file</source>
+      <translation>显示文件</translation>
+    </message>
+    <message>
+      <source>Quarantine</source>
+      <translation>隔离区</translation>
+    </message>
+    <message>
+      <source>Import a folder</source>
+      <translation>导入文件夹</translation>
+    </message>
+    <message>
+      <source>Importing…</source>
+      <translation>正在导入…</translation>
+    </message>
+    <message>
+      <source>imported</source>
+      <translation>已导入</translation>
+    </message>
+    <message>
+      <source>unchanged</source>
+      <translation>无变化</translation>
+    </message>
+    <message>
+      <source>partial</source>
+      <translation>部分导入</translation>
+    </message>
+    <message>
+      <source>rejected</source>
+      <translation>已拒绝</translation>
+    </message>
+    <message>
+      <source>quarantined</source>
+      <translation>已隔离</translation>
+    </message>
+    <message>
+      <source>done</source>
+      <translation>完成</translation>
+    </message>
+    <message>
+      <source>running or interrupted</source>
+      <translation>进行中或已中断</translation>
+    </message>
+    <message>
+      <source>failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <source>cancelled</source>
+      <translation>已取消</translation>
+    </message>
+    <message>
+      <source>Started</source>
+      <translation>开始时间</translation>
+    </message>
+    <message>
+      <source>Finished</source>
+      <translation>结束时间</translation>
+    </message>
+    <message>
+      <source>By</source>
+      <translation>操作人</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Files</source>
+      <translation>文件数</translation>
+    </message>
+    <message>
+      <source>Rows imported</source>
+      <translation>导入行数</translation>
+    </message>
+    <message>
+      <source>Rejected</source>
+      <translation>拒绝</translation>
+    </message>
+    <message>
+      <source>Sources</source>
+      <translation>数据源</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>文件类型</translation>
+    </message>
+    <message>
+      <source>Imported</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>Unchanged</source>
+      <translation>无变化</translation>
+    </message>
+    <message>
+      <source>First errors</source>
+      <translation>主要错误</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Bundle</source>
+      <translation>检查包</translation>
+    </message>
+    <message>
+      <source>Revision</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>Attempts</source>
+      <translation>尝试次数</translation>
+    </message>
+    <message>
+      <source>Last tried</source>
+      <translation>最近尝试</translation>
+    </message>
+    <message>
+      <source>Reasons</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>No sources configured yet: add folders or feed URLs in Settings, or import a folder.</source>
+      <translation>尚未配置数据源：请在设置中添加文件夹或推送地址，或直接导入文件夹。</translation>
+    </message>
+    <message>
+      <source>No sources configured: add them in Settings.</source>
+      <translation>未配置数据源：请在设置中添加。</translation>
+    </message>
+    <message>
+      <source>Cancelling after the current file…</source>
+      <translation>当前文件完成后取消…</translation>
+    </message>
+    <message>
+      <source>waiting for master data</source>
+      <translation>等待主数据</translation>
+    </message>
+    <message>
+      <source>Sources: {list}</source>
+      <translation>数据源：{list}</translation>
+    </message>
+    <message>
+      <source>{n} bundles released from quarantine; {w} still waiting.</source>
+      <translation>已从隔离区释放 {n} 个检查包；仍有 {w} 个等待中。</translation>
+    </message>
+    <message>
+      <source>Finished: {files} files, {imported} imported, {unchanged} unchanged, {rejected} rejected, {quarantined} quarantined.</source>
+      <translation>完成：共 {files} 个文件，{imported} 个已导入，{unchanged} 个无变化，{rejected} 个被拒绝，{quarantined} 个已隔离。</translation>
+    </message>
+    <message>
+      <source>The import stopped: {why}</source>
+      <translation>导入已停止：{why}</translation>
+    </message>
+    <message>
+      <source>line</source>
+      <translation>行</translation>
+    </message>
+  </context>
+  <context>
+    <name>Inspections</name>
+    <message>
+      <source>Summary</source>
+      <translation>概要</translation>
+    </message>
+    <message>
+      <source>Checklist</source>
+      <translation>检查清单</translation>
+    </message>
+    <message>
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <source>Compare with the next revision</source>
+      <translation>与下一版本比较</translation>
+    </message>
+    <message>
+      <source>Open this revision</source>
+      <translation>打开此版本</translation>
+    </message>
+    <message>
+      <source>Revisions</source>
+      <translation>版本历史</translation>
+    </message>
+    <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>检查项</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>回答</translation>
+    </message>
+    <message>
+      <source>Remark</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>{m:.0f} min</source>
+      <translation>{m:.0f} 分钟</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>USCC</source>
+      <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+      <source>Legal representative</source>
+      <translation>法定代表人</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>Client manager</source>
+      <translation>客户经理</translation>
+    </message>
+    <message>
+      <source>Inspector</source>
+      <translation>检查人</translation>
+    </message>
+    <message>
+      <source>Companion</source>
+      <translation>陪同人</translation>
+    </message>
+    <message>
+      <source>Device</source>
+      <translation>设备</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>检查类型</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Started</source>
+      <translation>开始时间</translation>
+    </message>
+    <message>
+      <source>Finished</source>
+      <translation>结束时间</translation>
+    </message>
+    <message>
+      <source>Time on site</source>
+      <translation>现场时长</translation>
+    </message>
+    <message>
+      <source>Submitted</source>
+      <translation>提交时间</translation>
+    </message>
+    <message>
+      <source>Revision</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>Track points</source>
+      <translation>轨迹点数</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Flags</source>
+      <translation>标记</translation>
+    </message>
+    <message>
+      <source>{n} inspections</source>
+      <translation>共 {n} 条检查记录</translation>
+    </message>
+    <message>
+      <source>Abnormal answer</source>
+      <translation>异常回答</translation>
+    </message>
+    <message>
+      <source>Revision {n} · submitted {time}</source>
+      <translation>第 {n} 版 · 提交于 {time}</translation>
+    </message>
+    <message>
+      <source>current</source>
+      <translation>当前版本</translation>
+    </message>
+    <message>
+      <source>This inspection has one revision.</source>
+      <translation>该检查只有一个版本。</translation>
+    </message>
+    <message>
+      <source>Pick a revision that has a later one.</source>
+      <translation>请选择一个有后续版本的版本。</translation>
+    </message>
+    <message>
+      <source>Unplanned</source>
+      <translation>计划外</translation>
+    </message>
+    <message>
+      <source>Select an inspection to see it here.</source>
+      <translation>选择一条检查记录以在此查看。</translation>
+    </message>
+    <message>
+      <source>Conclusion</source>
+      <translation>检查结论</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>App time</source>
+      <translation>应用记录时间</translation>
+    </message>
+    <message>
+      <source>EXIF camera</source>
+      <translation>EXIF 相机</translation>
+    </message>
+    <message>
+      <source>EXIF time</source>
+      <translation>EXIF 时间</translation>
+    </message>
+    <message>
+      <source>Size</source>
+      <translation>尺寸</translation>
+    </message>
+    <message>
+      <source>Watermark</source>
+      <translation>水印</translation>
+    </message>
+    <message>
+      <source>superseded</source>
+      <translation>已被替代</translation>
+    </message>
+    <message>
+      <source>Loans</source>
+      <translation>贷款</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>后续措施</translation>
+    </message>
+    <message>
+      <source>Voice notes</source>
+      <translation>语音备注</translation>
+    </message>
+    <message>
+      <source>App place</source>
+      <translation>应用记录位置</translation>
+    </message>
+    <message>
+      <source>EXIF GPS</source>
+      <translation>EXIF 定位</translation>
+    </message>
+    <message>
+      <source>Nothing changed.</source>
+      <translation>没有变化。</translation>
+    </message>
+    <message>
+      <source>Photos added</source>
+      <translation>新增照片</translation>
+    </message>
+    <message>
+      <source>Photos removed</source>
+      <translation>删除照片</translation>
+    </message>
+    <message>
+      <source>Revision {a} → revision {b}</source>
+      <translation>第 {a} 版 → 第 {b} 版</translation>
+    </message>
+    <message>
+      <source>rev.</source>
+      <translation>版</translation>
+    </message>
+    <message>
+      <source>suggested classification</source>
+      <translation>建议分类</translation>
+    </message>
+    <message>
+      <source>Loan</source>
+      <translation>借据号</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Amount</source>
+      <translation>金额</translation>
+    </message>
+    <message>
+      <source>Balance</source>
+      <translation>余额</translation>
+    </message>
+    <message>
+      <source>Classification</source>
+      <translation>五级分类</translation>
+    </message>
+    <message>
+      <source>Overdue days</source>
+      <translation>逾期天数</translation>
+    </message>
+    <message>
+      <source>Matures</source>
+      <translation>到期日</translation>
+    </message>
+  </context>
+  <context>
+    <name>Labels</name>
+    <message>
+      <source>First check</source>
+      <translation>首次检查</translation>
+    </message>
+    <message>
+      <source>Routine</source>
+      <translation>例行检查</translation>
+    </message>
+    <message>
+      <source>Focused</source>
+      <translation>重点检查</translation>
+    </message>
+    <message>
+      <source>Special</source>
+      <translation>专项检查</translation>
+    </message>
+    <message>
+      <source>Normal</source>
+      <translation>正常</translation>
+    </message>
+    <message>
+      <source>Needs attention</source>
+      <translation>关注</translation>
+    </message>
+    <message>
+      <source>Risk</source>
+      <translation>风险</translation>
+    </message>
+    <message>
+      <source>Special mention</source>
+      <translation>关注</translation>
+    </message>
+    <message>
+      <source>Substandard</source>
+      <translation>次级</translation>
+    </message>
+    <message>
+      <source>Doubtful</source>
+      <translation>可疑</translation>
+    </message>
+    <message>
+      <source>Loss</source>
+      <translation>损失</translation>
+    </message>
+    <message>
+      <source>Storefront</source>
+      <translation>门头</translation>
+    </message>
+    <message>
+      <source>Premises</source>
+      <translation>经营场所</translation>
+    </message>
+    <message>
+      <source>Inventory</source>
+      <translation>库存</translation>
+    </message>
+    <message>
+      <source>Equipment</source>
+      <translation>设备</translation>
+    </message>
+    <message>
+      <source>Collateral</source>
+      <translation>押品</translation>
+    </message>
+    <message>
+      <source>Document</source>
+      <translation>单据</translation>
+    </message>
+    <message>
+      <source>Meeting</source>
+      <translation>面谈</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>No</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <source>N/A</source>
+      <translation>不适用</translation>
+    </message>
+    <message>
+      <source>Text</source>
+      <translation>文字</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <source>Current</source>
+      <translation>当前版本</translation>
+    </message>
+    <message>
+      <source>Superseded</source>
+      <translation>已被替代</translation>
+    </message>
+  </context>
+  <context>
+    <name>Login</name>
+    <message>
+      <source>Wrong employee number or password.</source>
+      <translation>工号或密码错误。</translation>
+    </message>
+    <message>
+      <source>LoanSight — log in</source>
+      <translation>LoanSight — 登录</translation>
+    </message>
+    <message>
+      <source>LoanSight post-loan supervision workstation</source>
+      <translation>LoanSight 智能贷后督导工作台</translation>
+    </message>
+    <message>
+      <source>e.g. H0001</source>
+      <translation>例如 H0001</translation>
+    </message>
+    <message>
+      <source>Employee number</source>
+      <translation>工号</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <source>Log in</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <source>Checking…</source>
+      <translation>正在验证…</translation>
+    </message>
+    <message>
+      <source>LoanSight is locked</source>
+      <translation>LoanSight 已锁定</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>解锁</translation>
+    </message>
+    <message>
+      <source>Log out</source>
+      <translation>退出登录</translation>
+    </message>
+    <message>
+      <source>Head-office risk manager</source>
+      <translation>总行风险经理</translation>
+    </message>
+    <message>
+      <source>Branch approver</source>
+      <translation>分行审批人</translation>
+    </message>
+    <message>
+      <source>Auditor</source>
+      <translation>审计人员</translation>
+    </message>
+    <message>
+      <source>Administrator</source>
+      <translation>系统管理员</translation>
+    </message>
+    <message>
+      <source>Client manager</source>
+      <translation>客户经理</translation>
+    </message>
+    <message>
+      <source>Too many failed attempts: the account is locked until {time}.</source>
+      <translation>失败次数过多：账户已锁定至 {time}。</translation>
+    </message>
+    <message>
+      <source>Wrong employee number or password. {n} attempts left before the account is locked.</source>
+      <translation>工号或密码错误。再失败 {n} 次账户将被锁定。</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Role</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <source>Enter your employee number and password.</source>
+      <translation>请输入工号和密码。</translation>
+    </message>
+    <message>
+      <source>The workstation was locked after a period without use.</source>
+      <translation>工作台因长时间未操作已锁定。</translation>
+    </message>
+    <message>
+      <source>Demo database. Every demo user's password is {password}; double-click a user.</source>
+      <translation>演示数据库。所有演示用户的密码均为 {password}；双击用户即可登录。</translation>
+    </message>
+    <message>
+      <source>{name} ({no}), enter your password to continue.</source>
+      <translation>{name}（{no}），请输入密码继续。</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>LoanSight post-loan supervision workstation</source>
+      <translation>LoanSight 智能贷后督导工作台</translation>
+    </message>
+    <message>
+      <source>&amp;File</source>
+      <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <source>&amp;Settings…</source>
+      <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+      <source>&amp;Lock</source>
+      <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+      <source>Log &amp;out</source>
+      <translation>退出登录(&amp;O)</translation>
+    </message>
+    <message>
+      <source>E&amp;xit</source>
+      <translation>退出(&amp;X)</translation>
+    </message>
+    <message>
+      <source>&amp;View</source>
+      <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+      <source>&amp;Refresh</source>
+      <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <source>Open the log folder</source>
+      <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+      <source>&amp;About LoanSight</source>
+      <translation>关于 LoanSight(&amp;A)</translation>
+    </message>
+    <message>
+      <source>About LoanSight</source>
+      <translation>关于 LoanSight</translation>
+    </message>
+    <message>
+      <source>whole bank</source>
+      <translation>全行</translation>
+    </message>
+    <message>
+      <source>&amp;Pull now</source>
+      <translation>立即拉取(&amp;P)</translation>
+    </message>
+    <message>
+      <source>Inspections</source>
+      <translation>贷后检查</translation>
+    </message>
+    <message>
+      <source>Imports</source>
+      <translation>数据导入</translation>
+    </message>
+    <message>
+      <source>LoanSight post-loan supervision workstation
+Database: {db}</source>
+      <translation>LoanSight 智能贷后督导工作台
+数据库：{db}</translation>
+    </message>
+    <message>
+      <source>Scope: {scope}</source>
+      <translation>范围：{scope}</translation>
+    </message>
+    <message>
+      <source>Database: {db}</source>
+      <translation>数据库：{db}</translation>
+    </message>
+    <message>
+      <source>Last pull: {time}</source>
+      <translation>最近拉取：{time}</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>从未</translation>
+    </message>
+  </context>
+  <context>
+    <name>Photos</name>
+    <message>
+      <source>Photo viewer</source>
+      <translation>照片查看器</translation>
+    </message>
+    <message>
+      <source>Previous</source>
+      <translation>上一张</translation>
+    </message>
+    <message>
+      <source>Next</source>
+      <translation>下一张</translation>
+    </message>
+    <message>
+      <source>Zoom in</source>
+      <translation>放大</translation>
+    </message>
+    <message>
+      <source>Zoom out</source>
+      <translation>缩小</translation>
+    </message>
+    <message>
+      <source>Fit</source>
+      <translation>适合窗口</translation>
+    </message>
+    <message>
+      <source>Actual size</source>
+      <translation>实际大小</translation>
+    </message>
+    <message>
+      <source>Rotate left</source>
+      <translation>向左旋转</translation>
+    </message>
+    <message>
+      <source>Rotate right</source>
+      <translation>向右旋转</translation>
+    </message>
+    <message>
+      <source>Full screen</source>
+      <translation>全屏</translation>
+    </message>
+    <message>
+      <source>Photo {n} of {total}: {caption}</source>
+      <translation>第 {n} / {total} 张：{caption}</translation>
+    </message>
+    <message>
+      <source>(image unavailable)</source>
+      <translation>（图片不可用）</translation>
+    </message>
+    <message>
+      <source>The image cannot be shown: {error}</source>
+      <translation>无法显示图片：{error}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Settings</name>
+    <message>
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <source> min</source>
+      <translation> 分钟</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>从不</translation>
+    </message>
+    <message>
+      <source>Lock after idle</source>
+      <translation>空闲后锁定</translation>
+    </message>
+    <message>
+      <source>default: the photos folder in the data folder</source>
+      <translation>默认：数据文件夹中的 photos 文件夹</translation>
+    </message>
+    <message>
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <source>Photo store (shared by every desktop)</source>
+      <translation>照片库（所有终端共用）</translation>
+    </message>
+    <message>
+      <source>Add folder…</source>
+      <translation>添加文件夹…</translation>
+    </message>
+    <message>
+      <source>Add feed URL…</source>
+      <translation>添加推送地址…</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <source>Photo store</source>
+      <translation>照片库</translation>
+    </message>
+    <message>
+      <source>Add a source folder</source>
+      <translation>添加数据源文件夹</translation>
+    </message>
+    <message>
+      <source>Add feed URL</source>
+      <translation>添加推送地址</translation>
+    </message>
+    <message>
+      <source>Feed base URL</source>
+      <translation>推送源基础地址</translation>
+    </message>
+    <message>
+      <source>Data sources (folders, files, or feed URLs starting with http:// or https://)</source>
+      <translation>数据源（文件夹、文件，或以 http:// 或 https:// 开头的推送地址）</translation>
+    </message>
+  </context>
+</TS>

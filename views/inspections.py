@@ -1,0 +1,578 @@
+"""The inspection records browser: a lazily paged table, a filter bar, and the detail of
+the selected inspection (summary, checklist, photos, revisions).
+
+Every database read goes through the task runner; answers to superseded requests (the
+user has since typed, sorted or picked another row) are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.settings import LANGUAGE, Preferences
+from desktop.tasks import Changes, Latest, TaskRunner
+from widgets.filter_bar import FilterBar
+from widgets.labels import (
+    answer_name,
+    category_name,
+    classification_name,
+    kind_name,
+    local_time,
+    money,
+    opinion_name,
+    status_name,
+)
+from widgets.lazy_table import Column, KeysetTableModel
+from widgets.photos import PhotoGallery, PhotoItem, PhotoViewer
+
+KINDS = ("FIRST", "ROUTINE", "FOCUSED", "SPECIAL")
+FILTER_KEYS = ("date_from", "date_to", "branch_code", "inspector_no", "kind", "status", "text", "customer_no")
+_ABNORMAL = QColor("#fde2e1")
+_RED = QColor("#b00020")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Inspections", text)
+
+
+def filters_to_query(values: dict[str, Any]) -> str:
+    """The URL-like state of the list: ``inspections?kind=FOCUSED&branch_code=0311``."""
+    pairs = []
+    for key in FILTER_KEYS:
+        value = values.get(key)
+        if value:
+            pairs.append((key, value.isoformat() if isinstance(value, dt.date) else str(value)))
+    return "inspections" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def filters_from_query(query: str) -> dict[str, Any]:
+    _, _, qs = query.partition("?")
+    values: dict[str, Any] = {}
+    for key, value in parse_qsl(qs):
+        if key not in FILTER_KEYS:
+            continue
+        if key in ("date_from", "date_to"):
+            try:
+                values[key] = dt.date.fromisoformat(value)
+            except ValueError:
+                continue
+        else:
+            values[key] = value
+    return values
+
+
+class InspectionsView(QWidget):
+    """The screen supervisors live in: every inspection within the user's scope."""
+
+    inspection_selected = Signal(int)
+    state_changed = Signal(str)  # the URL-like filter state
+
+    def __init__(
+        self, runner: TaskRunner, user: Any, prefs: Preferences, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.user = user
+        self.prefs = prefs
+        self._page_latest = Latest()
+        self._count_latest = Latest()
+        self._detail_latest = Latest()
+        self._filters: dict[str, Any] = {}
+        self._store: Any = None
+        self._detail: Any = None
+        self._build()
+        self.runner.changed.connect(self._on_changed)
+        self._load_choices()
+        self.reload()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.count_label = QLabel()
+        self.count_label.setContentsMargins(6, 2, 6, 4)
+        self.filter_bar = FilterBar()
+        self.filter_bar.filters_changed.connect(self._on_filters)
+        layout.addWidget(self.filter_bar)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.model = KeysetTableModel(self._columns(), keyset=lambda row, key: (getattr(row, key), row.id))
+        self.model.page_wanted.connect(self._fetch_page)
+        self.model.sort_requested.connect(lambda _k, _d: self.reload())
+        self._building = True
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSectionsMovable(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setAlternatingRowColors(True)
+        for i, column in enumerate(self.model.columns()):
+            self.table.setColumnWidth(i, column.width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        splitter.addWidget(self.table)
+        self.detail = self._build_detail()
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.count_label)
+        state = self.prefs.window_state("inspections/header")
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+        self.table.horizontalHeader().sectionResized.connect(self._save_header)
+        self.table.horizontalHeader().sectionMoved.connect(self._save_header)
+
+    def _save_header(self, *_args: Any) -> None:
+        self.prefs.set_window_state("inspections/header", self.table.horizontalHeader().saveState())
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column(
+                "submitted",
+                lambda: _t("Submitted"),
+                lambda r: local_time(r.submitted_at),
+                "submitted_at",
+                width=130,
+            ),
+            Column(
+                "customer",
+                lambda: _t("Customer"),
+                lambda r: f"{r.customer_name}",
+                "customer_name",
+                width=230,
+                tooltip=lambda r: f"{r.customer_no} {r.customer_name}",
+            ),
+            Column("branch", lambda: _t("Branch"), lambda r: r.branch_name, "branch_name", width=110),
+            Column(
+                "inspector", lambda: _t("Inspector"), lambda r: r.inspector_name, "inspector_name", width=80
+            ),
+            Column("kind", lambda: _t("Kind"), lambda r: kind_name(r.kind), "kind", width=70),
+            Column(
+                "status",
+                lambda: _t("Status"),
+                lambda r: status_name(r.status) + (f" ({_t('rev.')} {r.revision})" if r.revision > 1 else ""),
+                width=90,
+            ),
+            Column(
+                "flags",
+                lambda: _t("Flags"),
+                lambda r: _t("Unplanned") if r.unplanned else "",
+                width=80,
+                foreground=lambda r: _RED if r.unplanned else None,
+            ),
+            Column("photos", lambda: _t("Photos"), lambda r: str(r.photos), numeric=True, width=60),
+        ]
+
+    def _build_detail(self) -> QWidget:
+        tabs = QTabWidget()
+        self.summary = QTextBrowser()
+        self.summary.setOpenLinks(False)
+        tabs.addTab(self.summary, _t("Summary"))
+        self.checklist = QTreeWidget()
+        self.checklist.setColumnCount(4)
+        self.checklist.setHeaderLabels([_t("Item"), _t("Answer"), _t("Remark"), _t("Photos")])
+        self.checklist.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.checklist.setColumnWidth(0, 300)
+        self.checklist.setColumnWidth(1, 90)
+        self.checklist.setColumnWidth(2, 220)
+        self.checklist.setWordWrap(True)
+        tabs.addTab(self.checklist, _t("Checklist"))
+        self.gallery = PhotoGallery()
+        self.gallery.thumbnail_wanted.connect(self._fetch_thumbnail)
+        self.gallery.photo_activated.connect(self.open_viewer)
+        tabs.addTab(self.gallery, _t("Photos"))
+        revisions = QWidget()
+        rl = QVBoxLayout(revisions)
+        self.revisions = QListWidget()
+        self.compare_button = QPushButton(_t("Compare with the next revision"))
+        self.compare_button.clicked.connect(self._compare)
+        self.open_revision_button = QPushButton(_t("Open this revision"))
+        self.open_revision_button.clicked.connect(self._open_revision)
+        self.changes = QTextBrowser()
+        rl.addWidget(self.revisions)
+        rl.addWidget(self.open_revision_button)
+        rl.addWidget(self.compare_button)
+        rl.addWidget(self.changes, 1)
+        tabs.addTab(revisions, _t("Revisions"))
+        self.tabs = tabs
+        self._show_empty_detail()
+        return tabs
+
+    # -- filters and paging -----------------------------------------------------------------
+
+    def _load_choices(self) -> None:
+        scope = self.user.scope
+
+        def load(session: Any) -> Any:
+            from data.queries import filter_choices
+
+            return filter_choices(session, scope)
+
+        self.runner.read(load, self._show_choices, label="filter choices")
+
+    def _show_choices(self, choices: Any) -> None:
+        branches, staff = choices
+        self.filter_bar.set_choices(
+            branches=[(c.value, c.label) for c in branches],
+            inspectors=[(c.value, c.label) for c in staff],
+            kinds=[(k, kind_name(k)) for k in KINDS],
+            statuses=[("SUPERSEDED", status_name("SUPERSEDED"))],
+        )
+        self.filter_bar.set_values(self._filters)
+
+    def _on_filters(self, values: dict[str, Any]) -> None:
+        self._filters = {k: v for k, v in values.items() if v}
+        self.state_changed.emit(self.query())
+        self.reload()
+
+    def query(self) -> str:
+        return filters_to_query(self._filters)
+
+    def open_query(self, query: str) -> None:
+        """Open the list already filtered (e.g. from a chart): ``inspections?kind=FOCUSED``."""
+        self._filters = filters_from_query(query)
+        self.filter_bar.set_values(self._filters)
+        self.state_changed.emit(self.query())
+        self.reload()
+
+    def _filter(self) -> Any:
+        from data.queries import InspectionFilter
+
+        return InspectionFilter(**{k: v for k, v in self._filters.items() if k in FILTER_KEYS})
+
+    def reload(self) -> None:
+        self.model.reset_rows()
+        self._count()
+
+    def _count(self) -> None:
+        token = self._count_latest.next()
+        scope, flt = self.user.scope, self._filter()
+        self.count_label.setText(_t("Counting…"))
+
+        def count(session: Any) -> int:
+            from data.queries import inspection_count
+
+            return inspection_count(session, scope, flt)
+
+        self.runner.read(
+            count,
+            lambda n: self._count_latest.is_current(token) and self._show_count(n),
+            label="count inspections",
+        )
+
+    def _show_count(self, n: int) -> None:
+        self.count_label.setText(_t("{n} inspections").format(n=QLocale().toString(n)))
+
+    def _fetch_page(self, after: Any) -> None:
+        generation = self.model.generation
+        token = self._page_latest.next() if after is None else None
+        scope, flt = self.user.scope, self._filter()
+        sort, descending = self.model.sort_key, self.model.descending
+
+        def page(session: Any) -> Any:
+            from data.queries import inspection_page
+
+            return inspection_page(session, scope, flt, sort=sort, descending=descending, after=after)
+
+        def done(rows: Any) -> None:
+            if token is not None and not self._page_latest.is_current(token):
+                return
+            self.model.append_page(rows, generation)
+            if after is None and rows and not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+
+        def failed(error: BaseException) -> None:
+            self.model.load_failed()
+            self.runner.report_error(error)
+
+        self.runner.read(page, done, failed, label="inspections page")
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.tables & {"inspections", "customers", "branches", "staff"}:
+            self.reload()
+
+    # -- detail ---------------------------------------------------------------------------
+
+    def _on_row(self, current: Any, _previous: Any) -> None:
+        if not current.isValid():
+            return
+        row = self.model.row_at(current.row())
+        self.inspection_selected.emit(row.id)
+        self.show_inspection(row.id)
+
+    def show_inspection(self, inspection_id: int) -> None:
+        token = self._detail_latest.next()
+        scope = self.user.scope
+
+        def load(session: Any) -> Any:
+            from data.queries import inspection_detail
+            from data.settings import photo_store_for
+
+            store = self._store
+            if store is None:
+                from data.db import Database
+
+                assert isinstance(self.runner.db, Database)
+                store = photo_store_for(self.runner.db)
+            return inspection_detail(session, inspection_id, scope), store
+
+        def done(result: Any) -> None:
+            if self._detail_latest.is_current(token):
+                detail, self._store = result
+                self._show_detail(detail)
+
+        self.runner.read(load, done, label="inspection detail")
+
+    def _show_empty_detail(self) -> None:
+        self.summary.setHtml(
+            f"<p style='color:#666'>{html.escape(_t('Select an inspection to see it here.'))}</p>"
+        )
+
+    def _english(self) -> bool:
+        return self.prefs.get(LANGUAGE) == "en"
+
+    def _show_detail(self, d: Any) -> None:
+        self._detail = d
+        e = html.escape
+        on_site = _t("{m:.0f} min").format(m=d.minutes_on_site)
+        rows = [
+            (_t("Customer"), f"{d.customer_name} ({d.customer_no})"),
+            (_t("USCC"), d.uscc),
+            (_t("Legal representative"), f"{d.legal_rep} {d.legal_rep_id_masked}"),
+            (_t("Phone"), d.phone_masked),
+            (_t("Address"), d.address),
+            (_t("Branch"), d.branch_name),
+            (_t("Client manager"), d.manager_name),
+            (_t("Inspector"), f"{d.inspector_name} ({d.inspector_no})"),
+            (_t("Companion"), f"{d.companion_name} ({d.companion_no})" if d.companion_no else "—"),
+            (_t("Device"), d.device_id or "—"),
+            (_t("Kind"), kind_name(d.kind)),
+            (_t("Task"), d.task_no or _t("Unplanned") if d.unplanned else d.task_no or ""),
+            (_t("Started"), local_time(d.started_at)),
+            (_t("Finished"), local_time(d.finished_at)),
+            (_t("Time on site"), on_site),
+            (_t("Submitted"), local_time(d.submitted_at)),
+            (_t("Revision"), str(d.revision) + ("" if d.is_current else " · " + _t("superseded"))),
+            (_t("Track points"), str(d.track_points)),
+        ]
+        parts = [f"<h3>{e(d.customer_name)}</h3><table cellspacing='2' cellpadding='2'>"]
+        parts += [f"<tr><td style='color:#555'>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in rows]
+        parts.append("</table>")
+        if d.loans:
+            parts.append(f"<h4>{e(_t('Loans'))}</h4><table cellspacing='0' cellpadding='3' border='0'>")
+            parts.append(
+                "<tr>"
+                + "".join(
+                    f"<th align='{a}'>{e(h)}</th>"
+                    for h, a in (
+                        (_t("Loan"), "left"),
+                        (_t("Product"), "left"),
+                        (_t("Amount"), "right"),
+                        (_t("Balance"), "right"),
+                        (_t("Classification"), "left"),
+                        (_t("Overdue days"), "right"),
+                        (_t("Matures"), "left"),
+                    )
+                )
+                + "</tr>"
+            )
+            for ln in d.loans:
+                parts.append(
+                    f"<tr><td>{e(ln.loan_no)}</td><td>{e(ln.product)}</td><td align='right'>{e(money(ln.amount))}</td>"
+                    f"<td align='right'>{e(money(ln.balance))}</td><td>{e(classification_name(ln.classification))}</td>"
+                    f"<td align='right'>{ln.overdue_days}</td><td>{e(QLocale().toString(ln.maturity_on, 'yyyy-MM-dd'))}</td></tr>"
+                )
+            parts.append("</table>")
+        parts.append(f"<h4>{e(_t('Conclusion'))}</h4>")
+        parts.append(
+            f"<p><b>{e(opinion_name(d.opinion))}</b>"
+            + (
+                f" · {e(_t('suggested classification'))}: {e(classification_name(d.suggested_classification))}"
+                if d.suggested_classification
+                else ""
+            )
+            + "</p>"
+        )
+        parts.append(f"<p>{e(d.summary)}</p>")
+        if d.follow_up:
+            parts.append(f"<p><span style='color:#555'>{e(_t('Follow-up'))}:</span> {e(d.follow_up)}</p>")
+        if d.voice_notes:
+            parts.append(f"<h4>{e(_t('Voice notes'))}</h4><ul>")
+            parts += [f"<li>{e(local_time(at))} {e(text)}</li>" for at, text in d.voice_notes]
+            parts.append("</ul>")
+        self.summary.setHtml("".join(parts))
+        self._show_checklist(d)
+        self._show_photos(d)
+        self._show_revisions(d)
+
+    def _show_checklist(self, d: Any) -> None:
+        from data.checklist import checklist_text
+
+        texts = checklist_text()
+        english = self._english()
+        self.checklist.clear()
+        sections: dict[str, QTreeWidgetItem] = {}
+        for code in texts.section_order:
+            if any(a.section == code for a in d.answers):
+                title = texts.sections[code][1 if english else 0]
+                sections[code] = QTreeWidgetItem(self.checklist, [title])
+                sections[code].setExpanded(True)
+        for a in d.answers:
+            question = texts.questions.get(a.code, ("", ""))[1 if english else 0]
+            answer = a.value if a.answer in ("TEXT", "NUMBER") and a.value else answer_name(a.answer)
+            parent = sections.get(a.section) or QTreeWidgetItem(self.checklist, [a.section])
+            item = QTreeWidgetItem(
+                parent, [f"{a.code} {question}", answer, a.remark, ", ".join(a.photo_keys)]
+            )
+            item.setToolTip(0, question)
+            item.setToolTip(2, a.remark)
+            if a.abnormal or a.deviates:
+                for col in range(4):
+                    item.setBackground(col, QBrush(_ABNORMAL))
+                item.setToolTip(1, _t("Abnormal answer"))
+
+    def _show_photos(self, d: Any) -> None:
+        store = self._store
+        items = []
+        for p in d.photos:
+            details = [
+                f"{_t('Category')}: {category_name(p.category)}",
+                f"{_t('App time')}: {local_time(p.taken_at)}",
+                f"{_t('App place')}: {p.lat:.6f}, {p.lon:.6f} (WGS-84)"
+                if p.lat is not None
+                else f"{_t('App place')}: —",
+                f"{_t('EXIF camera')}: {p.camera or '—'}",
+                f"{_t('EXIF time')}: {local_time(p.exif_taken_at) or '—'}",
+                f"{_t('EXIF GPS')}: {p.exif_lat:.6f}, {p.exif_lon:.6f}"
+                if p.exif_lat is not None
+                else f"{_t('EXIF GPS')}: —",
+                f"{_t('Size')}: {p.width}×{p.height}, {QLocale().formattedDataSize(p.size_bytes)}",
+                f"{_t('Watermark')}: {p.watermark}",
+                f"SHA-256: {p.sha256}",
+            ]
+            sha = p.sha256
+            items.append(
+                PhotoItem(
+                    str(p.id),
+                    category_name(p.category),
+                    "\n".join(details),
+                    (lambda sha=sha: store.path_for(sha)),
+                )
+            )
+        self._photo_sha = {str(p.id): p.sha256 for p in d.photos}
+        self.gallery.set_photos(items)
+
+    def _fetch_thumbnail(self, key: str) -> None:
+        store, sha = self._store, getattr(self, "_photo_sha", {}).get(key)
+        if store is None or sha is None:
+            return
+
+        def make() -> Any:
+            try:
+                return store.thumbnail(sha, 160)
+            except OSError:
+                return None
+
+        self.runner.run(make, lambda path: self.gallery.set_thumbnail(key, path), label="thumbnail")
+
+    def open_viewer(self, index: int) -> PhotoViewer:
+        viewer = PhotoViewer(self.gallery.photos(), index, self)
+        viewer.show()
+        return viewer
+
+    def _show_revisions(self, d: Any) -> None:
+        self.revisions.clear()
+        for r in d.revisions:
+            text = _t("Revision {n} · submitted {time}").format(n=r.revision, time=local_time(r.submitted_at))
+            if r.is_current:
+                text += " · " + _t("current")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            self.revisions.addItem(item)
+            if r.id == d.id:
+                self.revisions.setCurrentItem(item)
+        several = len(d.revisions) > 1
+        self.compare_button.setEnabled(several)
+        self.open_revision_button.setEnabled(several)
+        self.changes.setHtml("" if several else html.escape(_t("This inspection has one revision.")))
+
+    def _selected_revision(self) -> int | None:
+        item = self.revisions.currentItem()
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _open_revision(self) -> None:
+        rid = self._selected_revision()
+        if rid is not None:
+            self.show_inspection(rid)
+
+    def _compare(self) -> None:
+        d = self._detail
+        rid = self._selected_revision()
+        if d is None or rid is None:
+            return
+        ids = [r.id for r in d.revisions]
+        if rid not in ids or ids.index(rid) == len(ids) - 1:
+            self.changes.setHtml(html.escape(_t("Pick a revision that has a later one.")))
+            return
+        before_id, after_id = rid, ids[ids.index(rid) + 1]
+        scope = self.user.scope
+
+        def load(session: Any) -> Any:
+            from data.queries import compare_revisions, inspection_detail
+
+            before = inspection_detail(session, before_id, scope)
+            after = inspection_detail(session, after_id, scope)
+            return before, after, compare_revisions(before, after)
+
+        self.runner.read(load, self._show_changes, label="compare revisions")
+
+    def _show_changes(self, result: Any) -> None:
+        before, after, changes = result
+        e = html.escape
+        parts = [
+            f"<h4>{e(_t('Revision {a} → revision {b}').format(a=before.revision, b=after.revision))}</h4>"
+        ]
+        if not (changes.answers or changes.conclusion or changes.photos_added or changes.photos_removed):
+            parts.append(f"<p>{e(_t('Nothing changed.'))}</p>")
+        for code, old, new in changes.answers:
+            o = f"{answer_name(old.answer)} {old.value or ''} {old.remark}" if old else "—"
+            n = f"{answer_name(new.answer)} {new.value or ''} {new.remark}" if new else "—"
+            parts.append(f"<p><b>{e(code)}</b>: <s>{e(o)}</s> → {e(n)}</p>")
+        for name, old_text, new_text in changes.conclusion:
+            parts.append(f"<p><b>{e(name)}</b>: <s>{e(old_text)}</s> → {e(new_text)}</p>")
+        if changes.photos_added:
+            parts.append(f"<p>{e(_t('Photos added'))}: {len(changes.photos_added)}</p>")
+        if changes.photos_removed:
+            parts.append(f"<p>{e(_t('Photos removed'))}: {len(changes.photos_removed)}</p>")
+        self.changes.setHtml("".join(parts))
+
+    def retranslate(self) -> None:
+        self.model.retranslate()

@@ -1,0 +1,81 @@
+"""Display texts for codes and values, in the user's language and locale.
+
+Plain functions over plain values, shared by the screens: kinds, opinions,
+classifications and photo categories worded for people; times in Beijing time and money
+with thousands separators, as the locale writes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLocale
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Labels", text)
+
+
+def kind_name(kind: str) -> str:
+    return {
+        "FIRST": _t("First check"),
+        "ROUTINE": _t("Routine"),
+        "FOCUSED": _t("Focused"),
+        "SPECIAL": _t("Special"),
+    }.get(kind, kind)
+
+
+def opinion_name(opinion: str | None) -> str:
+    return {"NORMAL": _t("Normal"), "ATTENTION": _t("Needs attention"), "RISK": _t("Risk")}.get(
+        opinion or "", opinion or ""
+    )
+
+
+def classification_name(value: str | None) -> str:
+    return {
+        "NORMAL": _t("Normal"),
+        "SPECIAL_MENTION": _t("Special mention"),
+        "SUBSTANDARD": _t("Substandard"),
+        "DOUBTFUL": _t("Doubtful"),
+        "LOSS": _t("Loss"),
+    }.get(value or "", value or "")
+
+
+def category_name(value: str) -> str:
+    return {
+        "STOREFRONT": _t("Storefront"),
+        "PREMISES": _t("Premises"),
+        "INVENTORY": _t("Inventory"),
+        "EQUIPMENT": _t("Equipment"),
+        "COLLATERAL": _t("Collateral"),
+        "DOCUMENT": _t("Document"),
+        "MEETING": _t("Meeting"),
+        "OTHER": _t("Other"),
+    }.get(value, value)
+
+
+def answer_name(value: str) -> str:
+    return {
+        "YES": _t("Yes"),
+        "NO": _t("No"),
+        "NA": _t("N/A"),
+        "TEXT": _t("Text"),
+        "NUMBER": _t("Number"),
+    }.get(value, value)
+
+
+def status_name(value: str) -> str:
+    return {"CURRENT": _t("Current"), "SUPERSEDED": _t("Superseded")}.get(value, value)
+
+
+def local_time(moment: dt.datetime | None) -> str:
+    """A UTC time as the user's locale writes it, in Beijing time."""
+    if moment is None:
+        return ""
+    beijing = moment.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    return QLocale().toString(beijing.replace(tzinfo=None), "yyyy-MM-dd HH:mm")
+
+
+def money(value: Any) -> str:
+    return QLocale().toString(float(value), "f", 2)

@@ -1,0 +1,177 @@
+"""A table model that pages its rows in as the user scrolls.
+
+The model holds only the pages fetched so far. When the view nears the end it calls
+``fetchMore``; the model emits ``page_wanted(after)`` with the keyset of its last row, and
+whoever owns the model (a view, through the task runner) answers with ``append_page``.
+Sorting asks the owner for a fresh first page (``sort_requested``): sorting and filtering
+happen in SQL, never in Python over every row.
+
+The model knows nothing of the database: rows are plain objects; columns say how to show
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+Index = QModelIndex | QPersistentModelIndex
+_ALIGN_NUMBER = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column shows a row: its title, text, and (optionally) sort key and style."""
+
+    key: str
+    title: Callable[[], str]
+    text: Callable[[Any], str]
+    sort_key: str | None = None  # None: not sortable
+    numeric: bool = False
+    tooltip: Callable[[Any], str | None] | None = None
+    foreground: Callable[[Any], QColor | None] | None = None
+    width: int = 120
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class KeysetTableModel(QAbstractTableModel):
+    #: the owner should fetch the page after this keyset (None: the first page)
+    page_wanted = Signal(object)
+    #: the user asked to sort by this key; the owner reloads from the first page
+    sort_requested = Signal(str, bool)
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        keyset: Callable[[Any, str], tuple[Any, Any]],
+        *,
+        page_size: int = 200,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._keyset = keyset
+        self._rows: list[Any] = []
+        self._page_size = page_size
+        self._exhausted = True
+        self._loading = False
+        self._generation = 0
+        self.sort_key = next((c.sort_key for c in self._columns if c.sort_key), "")
+        self.descending = True
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def reset_rows(self) -> int:
+        """Forget every row and ask for the first page; returns the new generation."""
+        self.beginResetModel()
+        self._rows = []
+        self._exhausted = False
+        self._loading = True
+        self._generation += 1
+        self.endResetModel()
+        self.page_wanted.emit(None)
+        return self._generation
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def append_page(self, rows: Sequence[Any], generation: int | None = None) -> None:
+        """Add a fetched page. A page for an older generation (before a re-sort or a new
+        filter) is dropped."""
+        if generation is not None and generation != self._generation:
+            return
+        self._loading = False
+        if len(rows) < self._page_size:
+            self._exhausted = True
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def load_failed(self) -> None:
+        self._loading = False
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and not self._loading and bool(self._rows)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._loading = True
+        self.page_wanted.emit(self._keyset(self._rows[-1], self.sort_key))
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    # -- Qt model API ----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        column = self._columns[index.column()]
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(_ALIGN_NUMBER)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
+        if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
+            colour = column.foreground(row)
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not (0 <= section < len(self._columns)):
+            return None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title()
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(_ALIGN_NUMBER)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not (0 <= column < len(self._columns)):
+            return
+        key = self._columns[column].sort_key
+        if not key:
+            return
+        self.sort_key = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.sort_requested.emit(key, self.descending)
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self._columns) - 1))
