@@ -167,6 +167,7 @@ class PhotoStore:
     def __init__(self, root: Path, thumbs: Path | None = None) -> None:
         self.root = Path(root)
         self.thumbs = Path(thumbs) if thumbs else self.root.parent / "thumbs"
+        self._pool: Any = None
 
     def path_for(self, sha256: str, ext: str = ".jpg") -> Path:
         return self.root / sha256[:2] / sha256[2:4] / f"{sha256}{ext}"
@@ -174,8 +175,11 @@ class PhotoStore:
     def has(self, sha256: str, ext: str = ".jpg") -> bool:
         return self.path_for(sha256, ext).is_file()
 
-    def put(self, sha256: str, data: bytes, ext: str = ".jpg") -> Path:
-        """Store ``data`` under its hash, atomically; an existing original is left alone."""
+    def put(self, sha256: str, data: bytes, ext: str = ".jpg", *, sync_dir: bool = True) -> Path:
+        """Store ``data`` under its hash, atomically; an existing original is left alone.
+
+        ``sync_dir=False`` leaves the directory entry's fsync to the caller (``put_many``
+        syncs each directory once for many files)."""
         target = self.path_for(sha256, ext)
         if target.is_file() and target.stat().st_size == len(data):
             return target
@@ -192,11 +196,41 @@ class PhotoStore:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
-            _fsync_dir(target.parent)
+            if sync_dir:
+                _fsync_dir(target.parent)
         except OSError as exc:
             reason = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else str(exc)
             raise PhotoStoreError(path=str(self.root), reason=reason) from exc
         return target
+
+    def put_many(self, items: list[tuple[str, bytes, str]]) -> None:
+        """Store several originals durably. The writes and their fsyncs run side by side
+        (the file system then commits them together), then each directory is synced once;
+        only after this returns may rows naming these files be committed."""
+        todo = [(sha, data, ext) for sha, data, ext in items if not self.has(sha, ext)]
+        if not todo:
+            return
+        if len(todo) == 1:
+            self.put(*todo[0])
+            return
+        pool = self._writers()
+        targets = list(pool.map(lambda t: self.put(t[0], t[1], t[2], sync_dir=False), todo))
+        try:
+            list(pool.map(_fsync_dir, {t.parent for t in targets}))
+        except OSError as exc:
+            raise PhotoStoreError(path=str(self.root), reason=str(exc)) from exc
+
+    def _writers(self) -> Any:
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="photo-store")
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
     def sweep_incoming(self, older_than_s: float = 3600) -> int:
         """Remove temporary files a killed import left behind (never an original)."""

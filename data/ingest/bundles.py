@@ -18,7 +18,7 @@ import stat
 import uuid
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -318,22 +318,23 @@ def content_hash(manifest: dict[str, Any], documents: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
-def _decode_photos(photo_bytes: dict[str, bytes]) -> dict[str, JpegInfo | BadImage]:
+def _decode_photos(photo_bytes: dict[str, bytes], pool: Executor | None) -> dict[str, JpegInfo | BadImage]:
     def one(data: bytes) -> JpegInfo | BadImage:
         try:
             return inspect_jpeg(data)
         except BadImage as exc:
             return exc
 
-    if len(photo_bytes) <= 1:
+    if pool is None or len(photo_bytes) <= 1:
         return {k: one(v) for k, v in photo_bytes.items()}
     # JPEG decoding releases the GIL: decode a bundle's photos side by side
-    with ThreadPoolExecutor(max_workers=min(4, len(photo_bytes))) as pool:
-        return dict(zip(photo_bytes, pool.map(one, photo_bytes.values()), strict=True))
+    return dict(zip(photo_bytes, pool.map(one, photo_bytes.values()), strict=True))
 
 
-def parse_bundle(files: dict[str, bytes]) -> ParsedBundle:
-    """Validate a bundle's files against the contract. Raises ``BundleInvalid``."""
+def parse_bundle(files: dict[str, bytes], pool: Executor | None = None) -> ParsedBundle:
+    """Validate a bundle's files against the contract. Raises ``BundleInvalid``.
+
+    ``pool``, if given, decodes the photos side by side."""
     raw = files.get("manifest.json")
     if raw is None:
         raise BundleInvalid([_err("manifest.json", "NO_MANIFEST", "the bundle has no manifest.json")])
@@ -470,7 +471,7 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedBundle:
     for ph in raw_photos:
         if isinstance(ph, dict) and isinstance(ph.get("file"), str) and ph["file"] in files:
             wanted[ph["file"]] = files[ph["file"]]
-    decoded = _decode_photos(wanted)
+    decoded = _decode_photos(wanted, pool)
     for i, ph in enumerate(raw_photos):
         prefix = f"photos[{i}]."
         if not isinstance(ph, dict):
@@ -754,11 +755,11 @@ def find_revision(session: Session, bundle_id: str, revision: int) -> ExistingRe
 def store_files(store: PhotoStore, bundle: ParsedBundle) -> None:
     """Write originals before the rows that name them: a crash leaves at worst an unnamed
     file in the store (harmless, reused on retry), never a row without its file."""
-    for sha, data in bundle.photo_bytes.items():
-        store.put(sha, data, ".jpg")
+    items = [(sha, data, ".jpg") for sha, data in bundle.photo_bytes.items()]
     for doc in bundle.documents:
         ext = ".pdf" if doc["media_type"] == "application/pdf" else ".jpg"
-        store.put(doc["sha256"], bundle.document_bytes[doc["sha256"]], ext)
+        items.append((doc["sha256"], bundle.document_bytes[doc["sha256"]], ext))
+    store.put_many(items)
 
 
 def insert_bundle(

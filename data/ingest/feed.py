@@ -91,7 +91,7 @@ class FeedReader:
                         if item["kind"] == "signals" and kind != "signals":
                             kind = "signals"
                         report.files.append(
-                            self.importer.import_item(SourceItem(name, kind, content=data), report.run_id)
+                            self.importer.guarded_import(SourceItem(name, kind, content=data), report.run_id)
                         )
                     if nxt is None or nxt == cursor:
                         return

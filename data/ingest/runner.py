@@ -19,7 +19,9 @@ import logging
 import os
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,8 @@ from data.ingest.signals import REQUIRED_COLUMNS as SIGNAL_COLUMNS
 from data.ingest.signals import import_signals, jsonl_rows
 from data.models import ImportFile, ImportRun, QuarantineEntry
 from data.settings import photo_store_for
+
+PREFETCH = 3  # items read and validated ahead of the one being written
 
 KIND_ORDER = {"branches": 0, "staff": 1, "customers": 2, "loans": 3, "signals": 4, "bundle": 5, "unknown": 6}
 _MASTER_NAMES = {
@@ -129,8 +133,20 @@ def order_items(items: list[SourceItem]) -> list[SourceItem]:
 
 
 @dataclass
+class Prepared:
+    """An item read and validated, waiting for its writes."""
+
+    item: SourceItem
+    report: FileReport
+    final: bool = False  # nothing to write (unchanged, unknown, unreadable)
+    data: bytes | None = None
+    bundle: ParsedBundle | None = None
+    reject: bool = False  # an invalid bundle: record it with its reasons
+
+
+@dataclass
 class RunReport:
-    run_id: int | None = None
+    run_id: int = None
     files: list[FileReport] = field(default_factory=list)
     quarantine_released: int = 0
     quarantine_waiting: int = 0
@@ -174,6 +190,7 @@ class Importer:
         self.progress = progress
         self.store: PhotoStore = photo_store_for(db)
         self.quarantine_dir = db.data_dir / "quarantine"
+        self._decoders = ThreadPoolExecutor(max_workers=4, thread_name_prefix="jpeg-decode")
         #: set from another thread to stop after the file being imported
         self.cancel_requested = threading.Event()
         # bumped whenever master data changes; a bundle quarantined since the last bump
@@ -207,18 +224,14 @@ class Importer:
         items = order_items(local)
         self.store.sweep_incoming()
         try:
-            for n, item in enumerate(items, start=1):
-                if self.cancel_requested.is_set():
-                    raise RunFailed("cancelled")
-                report.files.append(self.guarded_import(item, report.run_id))
-                if self.progress:
-                    self.progress(n, len(items), item.path)
+            self._import_all(items, report)
             for source in sources:
                 if is_feed(source):
                     FeedReader(self, source).run(report)
             self.retry_quarantine(report)
         except RunFailed as exc:
             report.failed = str(exc)
+        self.store.close()
         try:
             self._finish_run(report)
         except (OperationalError, DatabaseUnreachable):
@@ -251,11 +264,41 @@ class Importer:
 
     # -- one item --------------------------------------------------------------------
 
-    def guarded_import(self, item: SourceItem, run_id: int | None) -> FileReport:
-        """Import one item; a bug in one file rejects that file, an environment problem
-        (database gone, photo store full) ends the run."""
+    def _import_all(self, items: list[SourceItem], report: RunReport) -> None:
+        """Prepare up to ``PREFETCH`` items ahead on worker threads; commit in order."""
+        assert report.run_id is not None
+        pending: deque[tuple[SourceItem, Future[Prepared]]] = deque()
+        queue = iter(items)
+        done = 0
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="import-prepare") as pool:
+            while True:
+                while len(pending) < PREFETCH:
+                    item = next(queue, None)
+                    if item is None:
+                        break
+                    pending.append((item, pool.submit(self.prepare, item)))
+                if not pending:
+                    return
+                if self.cancel_requested.is_set():
+                    for _item, future in pending:
+                        future.cancel()
+                    raise RunFailed("cancelled")
+                item, future = pending.popleft()
+                report.files.append(
+                    self.guarded(item, lambda f=future: self.commit(f.result(), report.run_id))
+                )
+                done += 1
+                if self.progress:
+                    self.progress(done, len(items), item.path)
+
+    def guarded_import(self, item: SourceItem, run_id: int) -> FileReport:
+        return self.guarded(item, lambda: self.import_item(item, run_id))
+
+    def guarded(self, item: SourceItem, work: Callable[[], FileReport]) -> FileReport:
+        """Run one item's import; a bug in one file rejects that file, an environment
+        problem (database gone, photo store full) ends the run."""
         try:
-            return self.import_item(item, run_id)
+            return work()
         except (OperationalError, DatabaseUnreachable, PhotoStoreError) as exc:
             raise RunFailed(f"{item.path}: {exc}") from exc
         except Exception as exc:
@@ -275,14 +318,23 @@ class Importer:
                 ],
             )
 
-    def import_item(self, item: SourceItem, run_id: int | None) -> FileReport:
+    def import_item(self, item: SourceItem, run_id: int) -> FileReport:
+        """Import one item completely (prepare, then commit)."""
+        return self.commit(self.prepare(item), run_id)
+
+    def prepare(self, item: SourceItem) -> Prepared:
+        """Everything that needs no write: read, hash, unzip, validate, decode photos.
+
+        Runs on a worker thread while the previous item commits, so CPU work overlaps the
+        waits for the disk.
+        """
         report = FileReport(item.path, item.kind)
         if item.kind == "unknown":
             report.status = "unchanged"
             report.warnings.append(
                 RowError(None, None, "UNKNOWN_KIND", "not an interchange file name: left alone")
             )
-            return report
+            return Prepared(item, report, final=True)
         try:
             if item.is_folder_bundle:
                 assert item.location is not None
@@ -290,32 +342,59 @@ class Importer:
                     files = read_folder(item.location)
                 except BundleInvalid as exc:
                     report.status, report.errors = "rejected", exc.errors
-                    self._record_rejected_bundle(
-                        item, snapshot_folder(item.location, exc.errors), report, run_id
+                    return Prepared(
+                        item, report, data=snapshot_folder(item.location, exc.errors), reject=True
                     )
-                    return report
                 data = zip_files(files)
                 report.sha256 = hashlib.sha256(data).hexdigest()
-                return self._import_bundle_files(item, files, data, report, run_id)
+                return self._prepare_bundle(item, report, data, files)
             data = item.read()
         except OSError as exc:
             report.status = "rejected"
             report.errors.append(
                 RowError(None, None, "UNREADABLE", f"cannot read {item.path}: {exc.strerror or exc}")
             )
-            return report
+            return Prepared(item, report, final=True)
         report.sha256 = hashlib.sha256(data).hexdigest()
         if self._already_imported(report.sha256, item.kind, report):
+            return Prepared(item, report, final=True)
+        if item.kind != "bundle":
+            return Prepared(item, report, data=data)
+        try:
+            files = read_zip(data)
+        except BundleInvalid as exc:
+            report.status, report.errors = "rejected", exc.errors
+            return Prepared(item, report, data=data, reject=True)
+        return self._prepare_bundle(item, report, data, files)
+
+    def _prepare_bundle(
+        self, item: SourceItem, report: FileReport, data: bytes, files: dict[str, bytes]
+    ) -> Prepared:
+        try:
+            bundle = parse_bundle(files, self._decoders)
+        except BundleInvalid as exc:
+            report.status, report.errors = "rejected", exc.errors
+            return Prepared(item, report, data=data, reject=True)
+        report.warnings.extend(bundle.warnings)
+        # originals go to the store now, overlapping the previous item's commit; a file
+        # in the store that no row names (the bundle then turns out unchanged, or the
+        # process dies) is harmless and reused, a row without its file never happens
+        store_files(self.store, bundle)
+        return Prepared(item, report, data=data, bundle=bundle)
+
+    def commit(self, prepared: Prepared, run_id: int) -> FileReport:
+        """The writes for a prepared item, each file in its own transaction."""
+        item, report = prepared.item, prepared.report
+        if prepared.final:
             return report
-        if item.kind == "bundle":
-            try:
-                files = read_zip(data)
-            except BundleInvalid as exc:
-                report.status, report.errors = "rejected", exc.errors
-                self._record_rejected_bundle(item, data, report, run_id)
-                return report
-            return self._import_bundle_files(item, files, data, report, run_id)
-        return self._import_rows(item, data, report, run_id)
+        assert prepared.data is not None
+        if prepared.reject:
+            report.rejected = 1
+            self._record_rejected_bundle(item, prepared.data, report, run_id)
+            return report
+        if prepared.bundle is not None:
+            return self._write_bundle(prepared.bundle, item.path, prepared.data, report, run_id, stored=True)
+        return self._import_rows(item, prepared.data, report, run_id)
 
     def _already_imported(self, sha256: str, kind: str, report: FileReport) -> bool:
         """The same bytes were imported before and nothing has overwritten them since.
@@ -349,7 +428,7 @@ class Importer:
         report.unchanged = (prev[1] or 0) + (prev[2] or 0)
         return True
 
-    def _record_file(self, s: Session, report: FileReport, run_id: int | None) -> int:
+    def _record_file(self, s: Session, report: FileReport, run_id: int) -> int:
         return int(
             s.execute(
                 insert(ImportFile).returning(ImportFile.id),
@@ -370,9 +449,7 @@ class Importer:
             ).scalar_one()
         )
 
-    def _import_rows(
-        self, item: SourceItem, data: bytes, report: FileReport, run_id: int | None
-    ) -> FileReport:
+    def _import_rows(self, item: SourceItem, data: bytes, report: FileReport, run_id: int) -> FileReport:
         try:
             text = decode_text(data)
             if item.kind == "signals" and item.path.lower().endswith(".jsonl"):
@@ -415,27 +492,16 @@ class Importer:
 
     # -- bundles ------------------------------------------------------------------------
 
-    def _import_bundle_files(
-        self, item: SourceItem, files: dict[str, bytes], data: bytes, report: FileReport, run_id: int | None
-    ) -> FileReport:
-        try:
-            bundle = parse_bundle(files)
-        except BundleInvalid as exc:
-            report.status, report.errors = "rejected", exc.errors
-            report.rejected = 1
-            self._record_rejected_bundle(item, data, report, run_id)
-            return report
-        report.warnings.extend(bundle.warnings)
-        return self._write_bundle(bundle, item.path, data, report, run_id)
-
     def _write_bundle(
         self,
         bundle: ParsedBundle,
         path: str,
         data: bytes,
         report: FileReport,
-        run_id: int | None,
+        run_id: int,
         quarantine_id: int | None = None,
+        *,
+        stored: bool = False,
     ) -> FileReport:
         with self.db.read_session() as s:
             existing = find_revision(s, bundle.bundle_id, bundle.revision)
@@ -460,7 +526,8 @@ class Importer:
             report.status, report.errors = "quarantined", missing
             self._quarantine(path, data, bundle, report, run_id)
             return report
-        store_files(self.store, bundle)
+        if not stored:
+            store_files(self.store, bundle)
         try:
             with self.db.write_session() as s:
                 now = audit.database_now(s)
@@ -522,7 +589,7 @@ class Importer:
         item: SourceItem,
         data: bytes,
         report: FileReport,
-        run_id: int | None,
+        run_id: int,
         bundle: ParsedBundle | None = None,
     ) -> None:
         """An invalid bundle imports nothing but is kept, with its reasons, for the record."""
@@ -572,7 +639,7 @@ class Importer:
                     )
 
     def _quarantine(
-        self, path: str, data: bytes, bundle: ParsedBundle, report: FileReport, run_id: int | None
+        self, path: str, data: bytes, bundle: ParsedBundle, report: FileReport, run_id: int
     ) -> None:
         sha, copy = self._keep_copy(data)
         with self.db.write_session() as s:
