@@ -175,7 +175,9 @@ class PhotoStore:
     def has(self, sha256: str, ext: str = ".jpg") -> bool:
         return self.path_for(sha256, ext).is_file()
 
-    def put(self, sha256: str, data: bytes, ext: str = ".jpg", *, sync_dir: bool = True) -> Path:
+    def put(
+        self, sha256: str, data: bytes, ext: str = ".jpg", *, sync_dir: bool = True, durable: bool = True
+    ) -> Path:
         """Store ``data`` under its hash, atomically; an existing original is left alone.
 
         ``sync_dir=False`` leaves the directory entry's fsync to the caller (``put_many``
@@ -190,13 +192,14 @@ class PhotoStore:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                     fh.flush()
-                    os.fsync(fh.fileno())
+                    if durable:
+                        os.fsync(fh.fileno())
                 os.replace(tmp, target)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
-            if sync_dir:
+            if sync_dir and durable:
                 _fsync_dir(target.parent)
         except OSError as exc:
             reason = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else str(exc)
@@ -219,6 +222,18 @@ class PhotoStore:
             list(pool.map(_fsync_dir, {t.parent for t in targets}))
         except OSError as exc:
             raise PhotoStoreError(path=str(self.root), reason=str(exc)) from exc
+
+    def put_bulk(self, items: list[tuple[str, bytes, str]]) -> None:
+        """Store many originals for a bulk load, then make them all durable at once: one
+        system-wide sync instead of an fsync per file and directory (Windows has no such
+        call and falls back to ``put_many``)."""
+        if not hasattr(os, "sync"):
+            self.put_many(items)
+            return
+        for sha, data, ext in items:
+            if not self.has(sha, ext):
+                self.put(sha, data, ext, durable=False)
+        os.sync()
 
     def _writers(self) -> Any:
         if self._pool is None:

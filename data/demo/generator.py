@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -177,6 +178,33 @@ def iter_demo_bundles(
         yield from builder.build(visit)
         if progress:
             progress(done, total)
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_dataset(scale: str, seed: int, today: dt.date) -> _Dataset:
+    return _dataset(scale, seed, today, signals=False)
+
+
+def visit_count(scale: str = "bank", seed: int = DEFAULT_SEED, today: dt.date | None = None) -> int:
+    return len(_cached_dataset(scale, seed, today or dt.date.today()).visits)
+
+
+def iter_demo_bundle_range(
+    start: int, stop: int, scale: str = "bank", seed: int = DEFAULT_SEED, today: dt.date | None = None
+) -> Iterator[DemoBundle]:
+    """The bundles of visits ``start`` to ``stop`` (exclusive), byte for byte those that
+    :func:`iter_demo_bundles` yields for them, so that processes can build disjoint ranges
+    side by side. Earlier visits that a planted copy in the range copies from are built
+    again, silently, to have what is copied."""
+    data = _cached_dataset(scale, seed, today or dt.date.today())
+    builder = _builder(data)
+    visits = data.visits[start:stop]
+    sources = {v.source for v in visits if v.source is not None and v.source < start}
+    for visit in data.visits[:start]:
+        if visit.index in sources:
+            builder.build(visit)
+    for visit in visits:
+        yield from builder.build(visit)
 
 
 def _builder(data: _Dataset) -> BundleBuilder:

@@ -215,6 +215,16 @@ def snapshot_folder(folder: Path, errors: list[RowError]) -> bytes:
     return zip_files(files)
 
 
+def files_of(bundle: ParsedBundle) -> dict[str, bytes]:
+    """A validated bundle's files again (manifest, photos, documents), for keeping a copy."""
+    files = {"manifest.json": bundle.manifest_text.encode("utf-8")}
+    for photo in bundle.photos:
+        files[photo["file_name"]] = bundle.photo_bytes[photo["sha256"]]
+    for doc in bundle.documents:
+        files[doc["file_name"]] = bundle.document_bytes[doc["sha256"]]
+    return files
+
+
 def zip_files(files: dict[str, bytes]) -> bytes:
     """Pack a bundle's files as a zip (for keeping a folder bundle in quarantine)."""
     buf = io.BytesIO()
@@ -834,3 +844,62 @@ def insert_bundle(
     if bundle.voice_notes:
         session.execute(insert(VoiceNote), rows(bundle.voice_notes))
     return int(inspection_id)
+
+
+def insert_new_bundles(
+    session: Session, bundles: list[ParsedBundle], now: dt.datetime, file_ids: list[int]
+) -> list[int]:
+    """Bulk-insert bundles whose ``bundle_id`` the database does not hold yet (each the
+    only revision so far, so current and superseding nothing), a handful of statements for
+    the whole list instead of several per bundle. Returns the new ids, in order."""
+    if not bundles:
+        return []
+    tasks = {b.task_no for b in bundles if b.task_no}
+    known_tasks: set[str] = set()
+    task_list = sorted(tasks)
+    for i in range(0, len(task_list), 900):
+        known_tasks.update(
+            session.execute(
+                select(PostLoanTask.task_no).where(PostLoanTask.task_no.in_(task_list[i : i + 900]))
+            ).scalars()
+        )
+    rows = [
+        {
+            "bundle_id": b.bundle_id,
+            "revision": b.revision,
+            "content_sha256": b.content_sha256,
+            "is_current": True,
+            "supersedes_id": None,
+            "task_no": b.task_no,
+            "unplanned": b.task_no is None or b.task_no not in known_tasks,
+            "customer_no": b.customer_no,
+            "inspector_no": b.inspector_no,
+            "companion_no": b.companion_no,
+            **b.values,
+            "manifest": b.manifest_text,
+            "import_file_id": file_id,
+            "imported_at": now,
+        }
+        for b, file_id in zip(bundles, file_ids, strict=True)
+    ]
+    ids = [
+        int(i)
+        for i in session.execute(
+            insert(Inspection).returning(Inspection.id, sort_by_parameter_order=True), rows
+        ).scalars()
+    ]
+    for model, attr in (
+        (TrackPoint, "track"),
+        (ChecklistAnswer, "checklist"),
+        (Photo, "photos"),
+        (InspectionDocument, "documents"),
+        (VoiceNote, "voice_notes"),
+    ):
+        children = [
+            {**item, "inspection_id": inspection_id}
+            for b, inspection_id in zip(bundles, ids, strict=True)
+            for item in getattr(b, attr)
+        ]
+        if children:
+            session.execute(insert(model), children)
+    return ids

@@ -38,8 +38,10 @@ from data.images import PhotoStore
 from data.ingest.bundles import (
     BundleInvalid,
     ParsedBundle,
+    files_of,
     find_revision,
     insert_bundle,
+    insert_new_bundles,
     missing_references,
     parse_bundle,
     read_folder,
@@ -49,10 +51,10 @@ from data.ingest.bundles import (
     zip_files,
 )
 from data.ingest.common import FileRejected, FileReport, RowError, decode_text, read_csv
-from data.ingest.master import REQUIRED_COLUMNS, MasterImporter
+from data.ingest.master import REQUIRED_COLUMNS, MasterImporter, existing_keys
 from data.ingest.signals import REQUIRED_COLUMNS as SIGNAL_COLUMNS
 from data.ingest.signals import import_signals, jsonl_rows
-from data.models import ImportFile, ImportRun, QuarantineEntry
+from data.models import Customer, ImportFile, ImportRun, Inspection, QuarantineEntry, Staff
 from data.settings import photo_store_for
 
 PREFETCH = 3  # items read and validated ahead of the one being written
@@ -428,26 +430,30 @@ class Importer:
         report.unchanged = (prev[1] or 0) + (prev[2] or 0)
         return True
 
+    def _record_files(self, s: Session, reports: list[FileReport], run_id: int) -> list[int]:
+        if not reports:
+            return []
+        now = dt.datetime.now(dt.UTC)
+        rows = [
+            {
+                "run_id": run_id,
+                "path": r.path,
+                "kind": r.kind,
+                "status": r.status,
+                "sha256": r.sha256,
+                "rows_imported": r.imported,
+                "rows_unchanged": r.unchanged,
+                "rows_rejected": r.rejected,
+                "errors": [e.as_dict() for e in r.errors[:1000]],
+                "finished_at": now,
+            }
+            for r in reports
+        ]
+        result = s.execute(insert(ImportFile).returning(ImportFile.id, sort_by_parameter_order=True), rows)
+        return [int(i) for i in result.scalars()]
+
     def _record_file(self, s: Session, report: FileReport, run_id: int) -> int:
-        return int(
-            s.execute(
-                insert(ImportFile).returning(ImportFile.id),
-                [
-                    {
-                        "run_id": run_id,
-                        "path": report.path,
-                        "kind": report.kind,
-                        "status": report.status,
-                        "sha256": report.sha256,
-                        "rows_imported": report.imported,
-                        "rows_unchanged": report.unchanged,
-                        "rows_rejected": report.rejected,
-                        "errors": [e.as_dict() for e in report.errors[:1000]],
-                        "finished_at": dt.datetime.now(dt.UTC),
-                    }
-                ],
-            ).scalar_one()
-        )
+        return self._record_files(s, [report], run_id)[0]
 
     def _import_rows(self, item: SourceItem, data: bytes, report: FileReport, run_id: int) -> FileReport:
         try:
@@ -570,6 +576,74 @@ class Importer:
             report.status, report.imported, report.rejected, report.errors = "rejected", 0, 1, exc.errors
             self._record_rejected_bundle(SourceItem(path, "bundle"), data, report, run_id, bundle)
         return report
+
+    def import_parsed_batch(self, batch: list[tuple[str, ParsedBundle]], run_id: int) -> list[FileReport]:
+        """Write many validated bundles in one transaction: the bulk-loading path (the
+        bank-scale demo). Each bundle is still all or nothing (the batch commits or rolls
+        back whole), its photos are durable before the commit, and it has its audit event.
+        Bundles that need individual handling (already known, conflicting, waiting for
+        master data) go through the ordinary path afterwards."""
+        items = [(sha, data, ".jpg") for _path, b in batch for sha, data in b.photo_bytes.items()]
+        for _path, b in batch:
+            for doc in b.documents:
+                ext = ".pdf" if doc["media_type"] == "application/pdf" else ".jpg"
+                items.append((doc["sha256"], b.document_bytes[doc["sha256"]], ext))
+        self.store.put_bulk(items)
+        reports: list[FileReport] = []
+        later: list[tuple[str, ParsedBundle]] = []
+        with self.db.write_session() as s:
+            now = audit.database_now(s)
+            known_ids = existing_keys(s, Inspection.bundle_id, (b.bundle_id for _p, b in batch))
+            customers = existing_keys(s, Customer.customer_no, (b.customer_no for _p, b in batch))
+            staff = existing_keys(
+                s, Staff.employee_no, (n for _p, b in batch for n in (b.inspector_no, b.companion_no) if n)
+            )
+            per_id: dict[str, int] = {}
+            for _p, b in batch:
+                per_id[b.bundle_id] = per_id.get(b.bundle_id, 0) + 1
+            fresh: list[tuple[str, ParsedBundle]] = []
+            for path, bundle in batch:
+                refs_ok = bundle.customer_no in customers and all(
+                    n in staff for n in (bundle.inspector_no, bundle.companion_no) if n
+                )
+                if not refs_ok or bundle.bundle_id in known_ids or per_id[bundle.bundle_id] > 1:
+                    later.append((path, bundle))  # quarantine, conflicts, revisions: one by one
+                else:
+                    fresh.append((path, bundle))
+            file_reports = [
+                FileReport(
+                    path, "bundle", "imported", imported=1, warnings=list(b.warnings), sha256=b.content_sha256
+                )
+                for path, b in fresh
+            ]
+            file_ids = self._record_files(s, file_reports, run_id)
+            ids = insert_new_bundles(s, [b for _p, b in fresh], now, file_ids)
+            audit.append_many(
+                s,
+                [
+                    AuditRecord(
+                        self.actor,
+                        "IMPORT_BUNDLE",
+                        "inspection",
+                        str(inspection_id),
+                        {
+                            "bundle_id": b.bundle_id,
+                            "revision": b.revision,
+                            "path": path,
+                            "sha256": b.content_sha256,
+                            "photos": len(b.photos),
+                        },
+                    )
+                    for (path, b), inspection_id in zip(fresh, ids, strict=True)
+                ],
+            )
+            reports.extend(file_reports)
+        for path, bundle in later:
+            data = zip_files(files_of(bundle))
+            reports.append(
+                self._write_bundle(bundle, path, data, FileReport(path, "bundle"), run_id, stored=True)
+            )
+        return reports
 
     def _keep_copy(self, data: bytes) -> tuple[str, str]:
         sha = hashlib.sha256(data).hexdigest()
