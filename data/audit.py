@@ -79,15 +79,17 @@ def append(
     return append_many(session, [AuditRecord(actor, action, entity_type, entity_id, details or {})])
 
 
-def append_many(session: Session, records: Iterable[AuditRecord]) -> str:
-    """Append several events in order, in the caller's transaction; return the last hash."""
+def append_many(session: Session, records: Iterable[AuditRecord], at: dt.datetime | None = None) -> str:
+    """Append several events in order, in the caller's transaction; return the last hash.
+
+    ``at`` is the database time the caller already read in this transaction, if any."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPEND_LOCK_KEY})
     prev = (
         session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
         or GENESIS
     )
-    at = database_now(session)
+    at = at or database_now(session)
     rows = []
     for rec in records:
         details = canonical_json(rec.details)
@@ -106,7 +108,7 @@ def append_many(session: Session, records: Iterable[AuditRecord]) -> str:
         )
         prev = digest
     if rows:
-        session.execute(insert(AuditEvent), rows)
+        session.execute(insert(AuditEvent.__table__), rows)
     return prev
 
 

@@ -733,17 +733,26 @@ def parse_bundle(files: dict[str, bytes], pool: Executor | None = None) -> Parse
 def missing_references(session: Session, bundle: ParsedBundle) -> list[RowError]:
     """The master data a bundle names that the workstation does not have (yet)."""
     problems = []
-    if session.get(Customer, bundle.customer_no) is None:
+    if (
+        session.execute(
+            select(Customer.customer_no).where(Customer.customer_no == bundle.customer_no)
+        ).first()
+        is None
+    ):
         problems.append(
             _err("customer_no", "UNKNOWN_CUSTOMER", f"customer {bundle.customer_no!r} is not in master data")
         )
     people = [("inspector", bundle.inspector_no)]
     if bundle.companion_no:
         people.append(("companion", bundle.companion_no))
+    known = set(
+        session.execute(
+            select(Staff.employee_no).where(Staff.employee_no.in_([no for _f, no in people]))
+        ).scalars()
+    )
     for field_name, no in people:
-        if session.get(Staff, no) is None:
+        if no not in known:
             problems.append(_err(field_name, "UNKNOWN_STAFF", f"{field_name} {no!r} is not in master data"))
-    session.expunge_all()
     return problems
 
 
@@ -805,7 +814,7 @@ def insert_bundle(
         )
     unplanned = bundle.task_no is None or session.get(PostLoanTask, bundle.task_no) is None
     inspection_id = session.execute(
-        insert(Inspection).returning(Inspection.id),
+        insert(Inspection.__table__).returning(Inspection.__table__.c.id),
         [
             {
                 "bundle_id": bundle.bundle_id,
@@ -834,15 +843,15 @@ def insert_bundle(
         return [{**item, "inspection_id": inspection_id} for item in items]
 
     if bundle.track:
-        session.execute(insert(TrackPoint), rows(bundle.track))
+        session.execute(insert(TrackPoint.__table__), rows(bundle.track))
     if bundle.checklist:
-        session.execute(insert(ChecklistAnswer), rows(bundle.checklist))
+        session.execute(insert(ChecklistAnswer.__table__), rows(bundle.checklist))
     if bundle.photos:
-        session.execute(insert(Photo), rows(bundle.photos))
+        session.execute(insert(Photo.__table__), rows(bundle.photos))
     if bundle.documents:
-        session.execute(insert(InspectionDocument), rows(bundle.documents))
+        session.execute(insert(InspectionDocument.__table__), rows(bundle.documents))
     if bundle.voice_notes:
-        session.execute(insert(VoiceNote), rows(bundle.voice_notes))
+        session.execute(insert(VoiceNote.__table__), rows(bundle.voice_notes))
     return int(inspection_id)
 
 
@@ -885,7 +894,8 @@ def insert_new_bundles(
     ids = [
         int(i)
         for i in session.execute(
-            insert(Inspection).returning(Inspection.id, sort_by_parameter_order=True), rows
+            insert(Inspection.__table__).returning(Inspection.__table__.c.id, sort_by_parameter_order=True),
+            rows,
         ).scalars()
     ]
     for model, attr in (
@@ -901,5 +911,5 @@ def insert_new_bundles(
             for item in getattr(b, attr)
         ]
         if children:
-            session.execute(insert(model), children)
+            session.execute(insert(model.__table__), children)
     return ids

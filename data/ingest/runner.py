@@ -192,7 +192,7 @@ class Importer:
         self.progress = progress
         self.store: PhotoStore = photo_store_for(db)
         self.quarantine_dir = db.data_dir / "quarantine"
-        self._decoders = ThreadPoolExecutor(max_workers=4, thread_name_prefix="jpeg-decode")
+        self._decoder_pool: ThreadPoolExecutor | None = None
         #: set from another thread to stop after the file being imported
         self.cancel_requested = threading.Event()
         # bumped whenever master data changes; a bundle quarantined since the last bump
@@ -233,7 +233,7 @@ class Importer:
             self.retry_quarantine(report)
         except RunFailed as exc:
             report.failed = str(exc)
-        self.store.close()
+        self._release_threads()
         try:
             self._finish_run(report)
         except (OperationalError, DatabaseUnreachable):
@@ -265,6 +265,17 @@ class Importer:
             )
 
     # -- one item --------------------------------------------------------------------
+
+    def _decoders(self) -> ThreadPoolExecutor:
+        if self._decoder_pool is None:
+            self._decoder_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="jpeg-decode")
+        return self._decoder_pool
+
+    def _release_threads(self) -> None:
+        self.store.close()
+        if self._decoder_pool is not None:
+            self._decoder_pool.shutdown(wait=True)
+            self._decoder_pool = None
 
     def _import_all(self, items: list[SourceItem], report: RunReport) -> None:
         """Prepare up to ``PREFETCH`` items ahead on worker threads; commit in order."""
@@ -373,7 +384,7 @@ class Importer:
         self, item: SourceItem, report: FileReport, data: bytes, files: dict[str, bytes]
     ) -> Prepared:
         try:
-            bundle = parse_bundle(files, self._decoders)
+            bundle = parse_bundle(files, self._decoders())
         except BundleInvalid as exc:
             report.status, report.errors = "rejected", exc.errors
             return Prepared(item, report, data=data, reject=True)
@@ -449,7 +460,10 @@ class Importer:
             }
             for r in reports
         ]
-        result = s.execute(insert(ImportFile).returning(ImportFile.id, sort_by_parameter_order=True), rows)
+        result = s.execute(
+            insert(ImportFile.__table__).returning(ImportFile.__table__.c.id, sort_by_parameter_order=True),
+            rows,
+        )
         return [int(i) for i in result.scalars()]
 
     def _record_file(self, s: Session, report: FileReport, run_id: int) -> int:
@@ -509,9 +523,21 @@ class Importer:
         *,
         stored: bool = False,
     ) -> FileReport:
-        with self.db.read_session() as s:
-            existing = find_revision(s, bundle.bundle_id, bundle.revision)
-            missing = missing_references(s, bundle) if existing is None else []
+        if not stored:
+            store_files(self.store, bundle)
+        try:
+            # the checks run in the write transaction itself: nothing can change between
+            # "not there yet" and the insert, and it saves a round of reads per bundle
+            with self.db.write_session() as s:
+                existing = find_revision(s, bundle.bundle_id, bundle.revision)
+                missing = missing_references(s, bundle) if existing is None else []
+                if existing is None and not missing:
+                    self._insert_bundle(s, bundle, path, report, run_id, quarantine_id)
+                    return report
+        except BundleInvalid as exc:
+            report.status, report.imported, report.rejected, report.errors = "rejected", 0, 1, exc.errors
+            self._record_rejected_bundle(SourceItem(path, "bundle"), data, report, run_id, bundle)
+            return report
         if existing is not None:
             if existing.content_sha256 == bundle.content_sha256:
                 report.status, report.unchanged = "unchanged", 1
@@ -528,54 +554,55 @@ class Importer:
             ]
             self._record_rejected_bundle(SourceItem(path, "bundle"), data, report, run_id, bundle)
             return report
-        if missing:
-            report.status, report.errors = "quarantined", missing
-            self._quarantine(path, data, bundle, report, run_id)
-            return report
-        if not stored:
-            store_files(self.store, bundle)
-        try:
-            with self.db.write_session() as s:
-                now = audit.database_now(s)
-                report.status, report.imported = "imported", 1
-                file_id = self._record_file(s, report, run_id)
-                inspection_id = insert_bundle(s, bundle, now, file_id)
-                records = []
-                if quarantine_id is not None:
-                    s.execute(
-                        update(QuarantineEntry)
-                        .where(QuarantineEntry.id == quarantine_id)
-                        .values(state="RELEASED", inspection_id=inspection_id, last_tried_at=now)
-                    )
-                    records.append(
-                        AuditRecord(
-                            self.actor,
-                            "RELEASE_QUARANTINE",
-                            "quarantine",
-                            str(quarantine_id),
-                            {"bundle_id": bundle.bundle_id, "revision": bundle.revision},
-                        )
-                    )
-                records.append(
-                    AuditRecord(
-                        self.actor,
-                        "IMPORT_BUNDLE",
-                        "inspection",
-                        str(inspection_id),
-                        {
-                            "bundle_id": bundle.bundle_id,
-                            "revision": bundle.revision,
-                            "path": path,
-                            "sha256": bundle.content_sha256,
-                            "photos": len(bundle.photos),
-                        },
-                    )
-                )
-                audit.append_many(s, records)
-        except BundleInvalid as exc:
-            report.status, report.imported, report.rejected, report.errors = "rejected", 0, 1, exc.errors
-            self._record_rejected_bundle(SourceItem(path, "bundle"), data, report, run_id, bundle)
+        report.status, report.errors = "quarantined", missing
+        self._quarantine(path, data, bundle, report, run_id)
         return report
+
+    def _insert_bundle(
+        self,
+        s: Session,
+        bundle: ParsedBundle,
+        path: str,
+        report: FileReport,
+        run_id: int,
+        quarantine_id: int | None,
+    ) -> None:
+        now = audit.database_now(s)
+        report.status, report.imported = "imported", 1
+        file_id = self._record_file(s, report, run_id)
+        inspection_id = insert_bundle(s, bundle, now, file_id)
+        records = []
+        if quarantine_id is not None:
+            s.execute(
+                update(QuarantineEntry)
+                .where(QuarantineEntry.id == quarantine_id)
+                .values(state="RELEASED", inspection_id=inspection_id, last_tried_at=now)
+            )
+            records.append(
+                AuditRecord(
+                    self.actor,
+                    "RELEASE_QUARANTINE",
+                    "quarantine",
+                    str(quarantine_id),
+                    {"bundle_id": bundle.bundle_id, "revision": bundle.revision},
+                )
+            )
+        records.append(
+            AuditRecord(
+                self.actor,
+                "IMPORT_BUNDLE",
+                "inspection",
+                str(inspection_id),
+                {
+                    "bundle_id": bundle.bundle_id,
+                    "revision": bundle.revision,
+                    "path": path,
+                    "sha256": bundle.content_sha256,
+                    "photos": len(bundle.photos),
+                },
+            )
+        )
+        audit.append_many(s, records, at=now)
 
     def import_parsed_batch(self, batch: list[tuple[str, ParsedBundle]], run_id: int) -> list[FileReport]:
         """Write many validated bundles in one transaction: the bulk-loading path (the
