@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", parents=[db], help="run the benchmark suite")
     p.add_argument("--json", action="store_true")
     p.add_argument("--bundles", type=int, default=300, help="bundles in the import benchmark")
+    p.add_argument(
+        "--gui-db",
+        metavar="URL",
+        help="also time the inspections table over this database (build it with 'demo --scale bank')",
+    )
     return parser
 
 
@@ -187,6 +192,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from tests.benchmarks.bench_import import run_benchmarks
 
     results = run_benchmarks(bundles=args.bundles, db_url=args.db)
+    if args.gui_db:
+        from tests.benchmarks.bench_gui import run_gui_benchmark
+
+        results.update(run_gui_benchmark(args.gui_db))
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:

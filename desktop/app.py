@@ -74,6 +74,7 @@ class Workstation:
         self.idle = IdleMonitor(prefs.get(IDLE_LOCK_MINUTES))
         self.idle.idle.connect(self.lock)
         self._lock_screen: Any = None
+        self._warmed = False
         self._progress: QProgressDialog | None = None
 
     # -- start-up -------------------------------------------------------------------------
@@ -155,6 +156,12 @@ class Workstation:
         self.login.rejected.connect(self._on_login_cancelled)
         self.login.show()
         log.info("login shown %.2f s after start", time.monotonic() - _STARTED)
+        if not self._warmed:
+            from desktop.warmup import warm_up
+
+            self._warmed = True
+            db = self.runner.db
+            self.runner.run(lambda: warm_up(db), label="warm-up")
 
     def _on_login_cancelled(self) -> None:
         if self.window is None:

@@ -111,6 +111,11 @@ class KeysetTableModel(QAbstractTableModel):
     def loading(self) -> bool:
         return self._loading
 
+    @property
+    def exhausted(self) -> bool:
+        """Every row of the current query is loaded."""
+        return self._exhausted
+
     # -- Qt model API ----------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
