@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from data.models import AuditEvent
+from data.models import AuditEvent, table
 
 GENESIS = "0" * 64
 _APPEND_LOCK_KEY = 7_316_002
@@ -51,10 +51,10 @@ def event_hash(
 def database_now(session: Session) -> dt.datetime:
     """The database server's current time, in UTC."""
     if session.get_bind().dialect.name == "postgresql":
-        value = session.execute(text("SELECT clock_timestamp()")).scalar_one()
+        value: Any = session.execute(text("SELECT clock_timestamp()")).scalar_one()
         assert isinstance(value, dt.datetime)
         return value.astimezone(dt.UTC)
-    raw = session.execute(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar_one()
+    raw: Any = session.execute(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar_one()
     return dt.datetime.fromisoformat(str(raw)).replace(tzinfo=dt.UTC)
 
 
@@ -108,7 +108,7 @@ def append_many(session: Session, records: Iterable[AuditRecord], at: dt.datetim
         )
         prev = digest
     if rows:
-        session.execute(insert(AuditEvent.__table__), rows)
+        session.execute(insert(table(AuditEvent)), rows)
     return prev
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -48,6 +50,11 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrement n
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table(model: type[Base]) -> Table:
+    """A model's Core table, for bulk writes that skip the ORM's per-row bookkeeping."""
+    return cast(Table, model.__table__)
 
 
 class Branch(Base):

@@ -50,6 +50,7 @@ from data.models import (
     Staff,
     TrackPoint,
     VoiceNote,
+    table,
 )
 from data.paths import resource
 
@@ -580,7 +581,7 @@ def parse_bundle(files: dict[str, bytes], pool: Executor | None = None) -> Parse
             continue
         if code in codes:
             c.error(f"{prefix}code", "DUPLICATE_KEY", f"checklist item {code} appears twice")
-        codes.add(code)
+        codes.add(tpl.code)
         answer = item.get("answer")
         allowed = ("YES", "NO", "NA") if tpl.answer in ("YES", "NO") else (tpl.answer, "NA")
         if answer not in ANSWERS or answer not in allowed:
@@ -660,8 +661,10 @@ def parse_bundle(files: dict[str, bytes], pool: Executor | None = None) -> Parse
                 "BAD_VALUE",
                 f"suggested_classification {suggested!r} is not a classification",
             )
-        summary = conclusion.get("summary") if isinstance(conclusion.get("summary"), str) else ""
-        follow_up = conclusion.get("follow_up") if isinstance(conclusion.get("follow_up"), str) else ""
+        summary = str(conclusion.get("summary") or "") if isinstance(conclusion.get("summary"), str) else ""
+        follow_up = (
+            str(conclusion.get("follow_up") or "") if isinstance(conclusion.get("follow_up"), str) else ""
+        )
 
     notes: list[dict[str, Any]] = []
     for i, note in enumerate(_list(c, manifest, "voice_notes", required=False)):
@@ -698,6 +701,10 @@ def parse_bundle(files: dict[str, bytes], pool: Executor | None = None) -> Parse
     if c.errors:
         raise BundleInvalid(c.errors)
     doc_files = {n: files[n] for n in files if n.startswith("docs/")}
+    assert isinstance(revision, int)
+    assert bundle_id
+    assert customer_no
+    assert inspector
     return ParsedBundle(
         bundle_id=bundle_id,
         revision=revision,
@@ -813,8 +820,8 @@ def insert_bundle(
             update(Inspection).where(Inspection.bundle_id == bundle.bundle_id).values(is_current=False)
         )
     unplanned = bundle.task_no is None or session.get(PostLoanTask, bundle.task_no) is None
-    inspection_id = session.execute(
-        insert(Inspection.__table__).returning(Inspection.__table__.c.id),
+    inspection_id: Any = session.execute(
+        insert(table(Inspection)).returning(table(Inspection).c.id),
         [
             {
                 "bundle_id": bundle.bundle_id,
@@ -843,15 +850,15 @@ def insert_bundle(
         return [{**item, "inspection_id": inspection_id} for item in items]
 
     if bundle.track:
-        session.execute(insert(TrackPoint.__table__), rows(bundle.track))
+        session.execute(insert(table(TrackPoint)), rows(bundle.track))
     if bundle.checklist:
-        session.execute(insert(ChecklistAnswer.__table__), rows(bundle.checklist))
+        session.execute(insert(table(ChecklistAnswer)), rows(bundle.checklist))
     if bundle.photos:
-        session.execute(insert(Photo.__table__), rows(bundle.photos))
+        session.execute(insert(table(Photo)), rows(bundle.photos))
     if bundle.documents:
-        session.execute(insert(InspectionDocument.__table__), rows(bundle.documents))
+        session.execute(insert(table(InspectionDocument)), rows(bundle.documents))
     if bundle.voice_notes:
-        session.execute(insert(VoiceNote.__table__), rows(bundle.voice_notes))
+        session.execute(insert(table(VoiceNote)), rows(bundle.voice_notes))
     return int(inspection_id)
 
 
@@ -891,13 +898,10 @@ def insert_new_bundles(
         }
         for b, file_id in zip(bundles, file_ids, strict=True)
     ]
-    ids = [
-        int(i)
-        for i in session.execute(
-            insert(Inspection.__table__).returning(Inspection.__table__.c.id, sort_by_parameter_order=True),
-            rows,
-        ).scalars()
-    ]
+    result = session.execute(
+        insert(table(Inspection)).returning(table(Inspection).c.id, sort_by_parameter_order=True), rows
+    )
+    ids: list[int] = list(map(int, result.scalars().all()))
     for model, attr in (
         (TrackPoint, "track"),
         (ChecklistAnswer, "checklist"),
@@ -911,5 +915,5 @@ def insert_new_bundles(
             for item in getattr(b, attr)
         ]
         if children:
-            session.execute(insert(model.__table__), children)
+            session.execute(insert(table(model)), children)
     return ids

@@ -61,6 +61,8 @@ class FeedReader:
 
         from data.ingest.runner import SourceItem
 
+        assert report.run_id is not None
+        run_id = report.run_id
         cursor = self._load_cursor()
         try:
             with httpx.Client(timeout=self.timeout, follow_redirects=True) as client:
@@ -91,7 +93,7 @@ class FeedReader:
                         if item["kind"] == "signals" and kind != "signals":
                             kind = "signals"
                         report.files.append(
-                            self.importer.guarded_import(SourceItem(name, kind, content=data), report.run_id)
+                            self.importer.guarded_import(SourceItem(name, kind, content=data), run_id)
                         )
                     if nxt is None or nxt == cursor:
                         return

@@ -54,7 +54,7 @@ from data.ingest.common import FileRejected, FileReport, RowError, decode_text, 
 from data.ingest.master import REQUIRED_COLUMNS, MasterImporter, existing_keys
 from data.ingest.signals import REQUIRED_COLUMNS as SIGNAL_COLUMNS
 from data.ingest.signals import import_signals, jsonl_rows
-from data.models import Customer, ImportFile, ImportRun, Inspection, QuarantineEntry, Staff
+from data.models import Customer, ImportFile, ImportRun, Inspection, QuarantineEntry, Staff, table
 from data.settings import photo_store_for
 
 PREFETCH = 3  # items read and validated ahead of the one being written
@@ -148,7 +148,7 @@ class Prepared:
 
 @dataclass
 class RunReport:
-    run_id: int = None
+    run_id: int | None = None
     files: list[FileReport] = field(default_factory=list)
     quarantine_released: int = 0
     quarantine_waiting: int = 0
@@ -297,9 +297,12 @@ class Importer:
                         future.cancel()
                     raise RunFailed("cancelled")
                 item, future = pending.popleft()
-                report.files.append(
-                    self.guarded(item, lambda f=future: self.commit(f.result(), report.run_id))
-                )
+                run_id = report.run_id
+
+                def commit(f: Future[Prepared] = future, run_id: int = run_id) -> FileReport:
+                    return self.commit(f.result(), run_id)
+
+                report.files.append(self.guarded(item, commit))
                 done += 1
                 if self.progress:
                     self.progress(done, len(items), item.path)
@@ -461,10 +464,11 @@ class Importer:
             for r in reports
         ]
         result = s.execute(
-            insert(ImportFile.__table__).returning(ImportFile.__table__.c.id, sort_by_parameter_order=True),
+            insert(table(ImportFile)).returning(table(ImportFile).c.id, sort_by_parameter_order=True),
             rows,
         )
-        return [int(i) for i in result.scalars()]
+        ids: list[int] = list(map(int, result.scalars().all()))
+        return ids
 
     def _record_file(self, s: Session, report: FileReport, run_id: int) -> int:
         return self._record_files(s, [report], run_id)[0]
@@ -804,6 +808,7 @@ class Importer:
 
     def retry_quarantine(self, report: RunReport) -> None:
         """Retry every bundle waiting for master data; release those that now import."""
+        assert report.run_id is not None
         with self.db.read_session() as s:
             waiting = s.execute(
                 select(QuarantineEntry.id, QuarantineEntry.stored_copy, QuarantineEntry.source_path)
