@@ -238,8 +238,7 @@ class PhotoStore:
             self.put_many(items)
             return
         for sha, data, ext in items:
-            if not self.has(sha, ext):
-                self.put(sha, data, ext, durable=False)
+            self.put(sha, data, ext, durable=False)  # skips what is already stored
         os.sync()
 
     def _writers(self) -> Any:
