@@ -42,3 +42,11 @@ class PhotoStoreError(LoanSightError):
 class FeedError(LoanSightError):
     code = "FEED"
     template = "feed {url}: {reason}"
+
+
+class NotFound(LoanSightError):
+    """The record does not exist, or the user may not see it: the same answer, so that
+    scope never leaks what exists elsewhere."""
+
+    code = "NOT_FOUND"
+    template = "{what} {key} was not found"

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from data.errors import NotFound
 from data.models import (
     Branch,
     ChecklistAnswer,
@@ -327,22 +328,16 @@ class InspectionDetail:
         return (self.finished_at - self.started_at).total_seconds() / 60
 
 
-class NotInScope(LookupError):
-    """The inspection does not exist, or the user may not see it (the same answer)."""
-
-    code = "NOT_FOUND"
-
-
 def inspection_detail(session: Session, inspection_id: int, scope: frozenset[str] | None) -> InspectionDetail:
     from data.rules.idcodes import mask_id, mask_phone
 
     insp = session.get(Inspection, inspection_id)
     if insp is None:
-        raise NotInScope(inspection_id)
+        raise NotFound(what="inspection", key=inspection_id)
     customer = session.get(Customer, insp.customer_no)
     assert customer is not None
     if scope is not None and customer.branch_code not in scope:
-        raise NotInScope(inspection_id)
+        raise NotFound(what="inspection", key=inspection_id)
     names = dict(
         session.execute(
             select(Staff.employee_no, Staff.name).where(

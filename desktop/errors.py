@@ -51,6 +51,8 @@ def describe_known_error(error: BaseException) -> str | None:
             ).format(**p)
         if error.code == "PHOTO_STORE":
             return _t("The photo store cannot be written: {path}\n{reason}").format(**p)
+        if error.code == "NOT_FOUND":
+            return _t("This record no longer exists or is outside your scope.")
         if error.code == "FEED":
             return _t("The feed {url} failed: {reason}").format(**p)
         return str(error)

@@ -64,7 +64,9 @@ def read_ts(path: Path = TS_FILE) -> dict[tuple[str, str], str]:
     return out
 
 
-def write_ts(strings: dict[str, list[str]], translations: dict[tuple[str, str], str], path: Path = TS_FILE) -> None:
+def write_ts(
+    strings: dict[str, list[str]], translations: dict[tuple[str, str], str], path: Path = TS_FILE
+) -> None:
     root = ET.Element("TS", version="2.1", language="zh_CN", sourcelanguage="en")
     for context in sorted(strings):
         ctx = ET.SubElement(root, "context")

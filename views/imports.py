@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import SOURCES, Preferences
 from desktop.tasks import Changes, TaskRunner
-from widgets.labels import local_time
+from widgets.labels import file_kind_name, local_time
 
 
 def _t(text: str) -> str:
@@ -350,7 +350,7 @@ class ImportsView(QWidget):
             )
             values = [
                 (f.path, False),
-                (f.kind, False),
+                (file_kind_name(f.kind), False),
                 (file_status_name(f.status), False),
                 (loc.toString(f.imported), True),
                 (loc.toString(f.unchanged), True),

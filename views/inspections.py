@@ -41,6 +41,7 @@ from widgets.labels import (
     kind_name,
     local_time,
     money,
+    number,
     opinion_name,
     status_name,
 )
@@ -55,6 +56,18 @@ _RED = QColor("#b00020")
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("Inspections", text)
+
+
+def answer_text(a: Any) -> str:
+    """An answer as a person reads it: the number with separators, the text, or Yes/No."""
+    if a.answer == "NUMBER" and a.value:
+        try:
+            return number(a.value)
+        except ValueError:
+            return str(a.value)
+    if a.answer == "TEXT" and a.value:
+        return str(a.value)
+    return answer_name(a.answer)
 
 
 def filters_to_query(values: dict[str, Any]) -> str:
@@ -447,7 +460,7 @@ class InspectionsView(QWidget):
                 sections[code].setExpanded(True)
         for a in d.answers:
             question = texts.questions.get(a.code, ("", ""))[1 if english else 0]
-            answer = a.value if a.answer in ("TEXT", "NUMBER") and a.value else answer_name(a.answer)
+            answer = answer_text(a)
             parent = sections.get(a.section) or QTreeWidgetItem(self.checklist, [a.section])
             item = QTreeWidgetItem(
                 parent, [f"{a.code} {question}", answer, a.remark, ", ".join(a.photo_keys)]
@@ -563,11 +576,22 @@ class InspectionsView(QWidget):
         if not (changes.answers or changes.conclusion or changes.photos_added or changes.photos_removed):
             parts.append(f"<p>{e(_t('Nothing changed.'))}</p>")
         for code, old, new in changes.answers:
-            o = f"{answer_name(old.answer)} {old.value or ''} {old.remark}" if old else "—"
-            n = f"{answer_name(new.answer)} {new.value or ''} {new.remark}" if new else "—"
+            o = f"{answer_text(old)} · {old.remark}" if old else "—"
+            n = f"{answer_text(new)} · {new.remark}" if new else "—"
             parts.append(f"<p><b>{e(code)}</b>: <s>{e(o)}</s> → {e(n)}</p>")
+        field_names = {
+            "opinion": _t("Opinion"),
+            "suggested_classification": _t("Suggested classification"),
+            "summary": _t("Summary"),
+            "follow_up": _t("Follow-up"),
+        }
         for name, old_text, new_text in changes.conclusion:
-            parts.append(f"<p><b>{e(name)}</b>: <s>{e(old_text)}</s> → {e(new_text)}</p>")
+            if name == "opinion":
+                old_text, new_text = opinion_name(old_text), opinion_name(new_text)
+            elif name == "suggested_classification":
+                old_text, new_text = classification_name(old_text), classification_name(new_text)
+            label = field_names.get(name, name)
+            parts.append(f"<p><b>{e(label)}</b>: <s>{e(old_text)}</s> → {e(new_text)}</p>")
         if changes.photos_added:
             parts.append(f"<p>{e(_t('Photos added'))}: {len(changes.photos_added)}</p>")
         if changes.photos_removed:

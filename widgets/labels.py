@@ -79,3 +79,22 @@ def local_time(moment: dt.datetime | None) -> str:
 
 def money(value: Any) -> str:
     return QLocale().toString(float(value), "f", 2)
+
+
+def number(value: Any) -> str:
+    """A decimal value with the locale's grouping, keeping its decimals (e.g. 9,546,000.00)."""
+    text = str(value)
+    places = len(text.split(".", 1)[1]) if "." in text else 0
+    return QLocale().toString(float(text), "f", places)
+
+
+def file_kind_name(kind: str) -> str:
+    return {
+        "branches": _t("Branches"),
+        "staff": _t("Staff"),
+        "customers": _t("Customers"),
+        "loans": _t("Loans"),
+        "signals": _t("Risk signals"),
+        "bundle": _t("Inspection bundle"),
+        "unknown": _t("Unknown"),
+    }.get(kind, kind)

@@ -27,6 +27,10 @@
   <context>
     <name>Errors</name>
     <message>
+      <source>This record no longer exists or is outside your scope.</source>
+      <translation>该记录已不存在或不在您的权限范围内。</translation>
+    </message>
+    <message>
       <source>Unexpected error</source>
       <translation>意外错误</translation>
     </message>
@@ -356,6 +360,18 @@
       <translation>正在统计…</translation>
     </message>
     <message>
+      <source>Opinion</source>
+      <translation>检查意见</translation>
+    </message>
+    <message>
+      <source>Suggested classification</source>
+      <translation>建议分类</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>后续措施</translation>
+    </message>
+    <message>
       <source>Item</source>
       <translation>检查项</translation>
     </message>
@@ -518,10 +534,6 @@
     <message>
       <source>Loans</source>
       <translation>贷款</translation>
-    </message>
-    <message>
-      <source>Follow-up</source>
-      <translation>后续措施</translation>
     </message>
     <message>
       <source>Voice notes</source>
@@ -693,6 +705,34 @@
     <message>
       <source>Superseded</source>
       <translation>已被替代</translation>
+    </message>
+    <message>
+      <source>Branches</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>Staff</source>
+      <translation>员工</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Loans</source>
+      <translation>贷款</translation>
+    </message>
+    <message>
+      <source>Risk signals</source>
+      <translation>风险信号</translation>
+    </message>
+    <message>
+      <source>Inspection bundle</source>
+      <translation>检查包</translation>
+    </message>
+    <message>
+      <source>Unknown</source>
+      <translation>未知</translation>
     </message>
   </context>
   <context>
