@@ -93,6 +93,9 @@ def authenticate(session: Session, employee_no: str, password: str) -> LoginResu
         )
         return LoginResult(None, "BAD_CREDENTIALS", attempts_left=MAX_FAILED_LOGINS)
     if staff.locked_until is not None and staff.locked_until > now:
+        audit.append(
+            session, staff.employee_no, "LOGIN_FAILED", "staff", staff.employee_no, {"why": "locked"}
+        )
         return LoginResult(None, "LOCKED", locked_until=staff.locked_until)
     if not verify_password(staff.password_hash, password):
         staff.failed_logins = (staff.failed_logins or 0) + 1

@@ -45,11 +45,11 @@ def login_error_text(result: Any) -> str:
     if result.error == "LOCKED":
         until = result.locked_until.astimezone().strftime("%H:%M") if result.locked_until else ""
         return _t("Too many failed attempts: the account is locked until {time}.").format(time=until)
-    if result.attempts_left and result.attempts_left < 5:
-        return _t(
-            "Wrong employee number or password. {n} attempts left before the account is locked."
-        ).format(n=result.attempts_left)
-    return _t("Wrong employee number or password.")
+    # the same words whether or not the employee exists: a count of attempts left would
+    # tell a stranger which employee numbers are real
+    return _t(
+        "Wrong employee number or password. After 5 failed attempts the account is locked for 15 minutes."
+    )
 
 
 class LoginDialog(QDialog):
@@ -123,7 +123,7 @@ class LoginDialog(QDialog):
 
             return demo_users_in(session)
 
-        self.runner.read(load, self._show_demo_users, label="demo users")
+        self.runner.read(load, self._show_demo_users, label="demo users", owner=self)
 
     def _show_demo_users(self, users: list[Any]) -> None:
         if self.demo_table is None:
@@ -155,7 +155,7 @@ class LoginDialog(QDialog):
 
             return authenticate(session, employee, password), Changes(frozenset({"audit_events"}))
 
-        self.runner.write(check, self._on_result, self._on_error, label="login")
+        self.runner.write(check, self._on_result, self._on_error, label="login", owner=self)
 
     def _on_result(self, result: Any) -> None:
         self.login_button.setEnabled(True)
@@ -237,7 +237,7 @@ class LockScreen(QDialog):
 
             return authenticate(session, no, password), Changes(frozenset({"audit_events"}))
 
-        self.runner.write(check, self._on_result, label="unlock")
+        self.runner.write(check, self._on_result, label="unlock", owner=self)
 
     def _on_result(self, result: Any) -> None:
         self.unlock_button.setEnabled(True)

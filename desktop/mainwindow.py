@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu(_t("&View"))
         for i, key in enumerate(self._screen_keys):
             title = self.nav.item(i).text()
-            self._action(view_menu, title, lambda k=key: self.show_screen(k), f"Ctrl+{i + 1}")
+            self._action(view_menu, title, lambda _checked=False, k=key: self.show_screen(k), f"Ctrl+{i + 1}")
         view_menu.addSeparator()
         self._action(view_menu, _t("&Refresh"), self._refresh, QKeySequence.StandardKey.Refresh)
         help_menu = bar.addMenu(_t("&Help"))
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
 
             self.pull_label.setText(_t("Last pull: {time}").format(time=local_time(moment) or _t("never")))
 
-        self.runner.read(load, show, label="last pull")
+        self.runner.read(load, show, label="last pull", owner=self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.prefs.set_window_state("main/geometry", self.saveGeometry())

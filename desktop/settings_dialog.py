@@ -101,7 +101,7 @@ class SettingsDialog(QDialog):
             row = session.get(AppSetting, PHOTO_STORE_KEY)
             return row.value if row else ""
 
-        self.runner.read(load, self.photo_store.setText, label="photo store setting")
+        self.runner.read(load, self.photo_store.setText, label="photo store setting", owner=self)
 
     def _browse_store(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _t("Photo store"))
@@ -151,5 +151,5 @@ class SettingsDialog(QDialog):
                     )
                 return None, Changes(frozenset({"app_settings"}))
 
-            self.runner.write(save, label="save photo store")
+            self.runner.write(save, label="save photo store", owner=self)
         self.accept()

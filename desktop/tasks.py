@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class Changes:
 class _Done:
     on_done: Callback | None
     on_error: Callback | None
+    owner: QObject | None = None
     result: Any = None
     error: BaseException | None = None
     changes: Changes | None = None
@@ -99,14 +101,19 @@ class TaskRunner(QObject):
         on_error: Callback | None = None,
         *,
         label: str = "",
+        owner: QObject | None = None,
     ) -> Future[Any]:
-        """Run ``fn(session)`` on a reader thread with a fresh read session."""
+        """Run ``fn(session)`` on a reader thread with a fresh read session.
+
+        ``owner``: the widget the answer is for; if it has been deleted by the time the
+        answer arrives (the user logged out, the language was switched), the answer is
+        dropped instead of reaching a dead object."""
 
         def job() -> Any:
             with self.db.read_session() as session:
                 return fn(session)
 
-        return self._submit(self._readers, job, on_done, on_error, label, write=False)
+        return self._submit(self._readers, job, on_done, on_error, label, write=False, owner=owner)
 
     def write(
         self,
@@ -115,6 +122,7 @@ class TaskRunner(QObject):
         on_error: Callback | None = None,
         *,
         label: str = "",
+        owner: QObject | None = None,
     ) -> Future[Any]:
         """Run ``fn(session)`` on the writer thread in one transaction.
 
@@ -125,7 +133,7 @@ class TaskRunner(QObject):
             with self.db.write_session() as session:
                 return fn(session)
 
-        return self._submit(self._writer, job, on_done, on_error, label, write=True)
+        return self._submit(self._writer, job, on_done, on_error, label, write=True, owner=owner)
 
     def run(
         self,
@@ -135,11 +143,12 @@ class TaskRunner(QObject):
         *,
         label: str = "",
         exclusive: bool = False,
+        owner: QObject | None = None,
     ) -> Future[Any]:
         """Run a job that manages its own sessions (an import); ``exclusive`` queues it
         behind the writes, as a long writer should."""
         pool = self._writer if exclusive else self._readers
-        return self._submit(pool, fn, on_done, on_error, label, write=False)
+        return self._submit(pool, fn, on_done, on_error, label, write=False, owner=owner)
 
     def running(self) -> int:
         return self._running
@@ -160,10 +169,11 @@ class TaskRunner(QObject):
         label: str,
         *,
         write: bool,
+        owner: QObject | None = None,
     ) -> Future[Any]:
         self._running += 1
         self.busy_changed.emit(self._running)
-        done = _Done(on_done, on_error, label=label or getattr(job, "__name__", "task"))
+        done = _Done(on_done, on_error, owner, label=label or getattr(job, "__name__", "task"))
 
         def wrapped() -> None:
             try:
@@ -188,6 +198,8 @@ class TaskRunner(QObject):
         for done in batch:
             self._running -= 1
             self.busy_changed.emit(self._running)
+            if done.owner is not None and not shiboken6.isValid(done.owner):
+                continue  # the screen that asked is gone: nobody is waiting for this
             if done.error is not None:
                 self._fail(done)
                 continue

@@ -248,7 +248,7 @@ class ImportsView(QWidget):
             self._finished()
             self.runner.report_error(error)
 
-        self.runner.run(job, done, failed, label="import", exclusive=True)
+        self.runner.run(job, done, failed, label="import", owner=self, exclusive=True)
 
     def cancel(self) -> None:
         if self._importer is not None:
@@ -282,7 +282,7 @@ class ImportsView(QWidget):
 
             return import_runs(session), quarantine_entries(session)
 
-        self.runner.read(load, self._show, label="import history")
+        self.runner.read(load, self._show, label="import history", owner=self)
 
     def _show(self, result: Any) -> None:
         runs, quarantine = result
@@ -325,6 +325,8 @@ class ImportsView(QWidget):
         self.quarantine.resizeColumnsToContents()
         if runs and self.runs.currentRow() < 0:
             self.runs.selectRow(0)
+        elif runs:  # the current row did not change, but what it shows may have
+            self._load_files(self.runs.currentRow())
 
     def _load_files(self, row: int) -> None:
         if not (0 <= row < len(self._run_rows)):
@@ -336,7 +338,7 @@ class ImportsView(QWidget):
 
             return import_files(session, run_id)
 
-        self.runner.read(load, self._show_files, label="import files")
+        self.runner.read(load, self._show_files, label="import files", owner=self)
 
     def _show_files(self, files: Any) -> None:
         loc = QLocale()
@@ -380,7 +382,7 @@ class ImportsView(QWidget):
             )
             self.runner.changed.emit(Changes(frozenset({"inspections", "import_runs", "quarantine"})))
 
-        self.runner.run(job, done, label="retry quarantine", exclusive=True)
+        self.runner.run(job, done, label="retry quarantine", owner=self, exclusive=True)
 
     def _show_file(self) -> None:
         row = self.quarantine.currentRow()

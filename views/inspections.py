@@ -133,14 +133,14 @@ class InspectionsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.model = KeysetTableModel(self._columns(), keyset=lambda row, key: (getattr(row, key), row.id))
         self.model.page_wanted.connect(self._fetch_page)
-        self.model.sort_requested.connect(lambda _k, _d: self.reload())
-        self._building = True
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        # connected only now: turning sorting on sorts once, and __init__ loads anyway
+        self.model.sort_requested.connect(lambda _k, _d: self.reload())
         self.table.horizontalHeader().setSectionsMovable(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
@@ -249,7 +249,7 @@ class InspectionsView(QWidget):
 
             return filter_choices(session, scope)
 
-        self.runner.read(load, self._show_choices, label="filter choices")
+        self.runner.read(load, self._show_choices, label="filter choices", owner=self)
 
     def _show_choices(self, choices: Any) -> None:
         branches, staff = choices
@@ -299,6 +299,7 @@ class InspectionsView(QWidget):
             count,
             lambda n: self._count_latest.is_current(token) and self._show_count(n),
             label="count inspections",
+            owner=self,
         )
 
     def _show_count(self, n: int) -> None:
@@ -326,7 +327,7 @@ class InspectionsView(QWidget):
             self.model.load_failed()
             self.runner.report_error(error)
 
-        self.runner.read(page, done, failed, label="inspections page")
+        self.runner.read(page, done, failed, label="inspections page", owner=self)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.tables & {"inspections", "customers", "branches", "staff"}:
@@ -362,7 +363,7 @@ class InspectionsView(QWidget):
                 detail, self._store = result
                 self._show_detail(detail)
 
-        self.runner.read(load, done, label="inspection detail")
+        self.runner.read(load, done, label="inspection detail", owner=self)
 
     def _show_empty_detail(self) -> None:
         self.summary.setHtml(
@@ -514,7 +515,9 @@ class InspectionsView(QWidget):
             except OSError:
                 return None
 
-        self.runner.run(make, lambda path: self.gallery.set_thumbnail(key, path), label="thumbnail")
+        self.runner.run(
+            make, lambda path: self.gallery.set_thumbnail(key, path), label="thumbnail", owner=self
+        )
 
     def open_viewer(self, index: int) -> PhotoViewer:
         viewer = PhotoViewer(self.gallery.photos(), index, self)
@@ -565,7 +568,7 @@ class InspectionsView(QWidget):
             after = inspection_detail(session, after_id, scope)
             return before, after, compare_revisions(before, after)
 
-        self.runner.read(load, self._show_changes, label="compare revisions")
+        self.runner.read(load, self._show_changes, label="compare revisions", owner=self)
 
     def _show_changes(self, result: Any) -> None:
         before, after, changes = result

@@ -85,15 +85,16 @@ class KeysetTableModel(QAbstractTableModel):
         filter) is dropped."""
         if generation is not None and generation != self._generation:
             return
-        self._loading = False
         if len(rows) < self._page_size:
             self._exhausted = True
-        if not rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
+        if rows:
+            first = len(self._rows)
+            # still "loading" while the rows go in: a view that asks for more from its
+            # rowsAboutToBeInserted handler must not fetch this same page again
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self._loading = False
 
     def load_failed(self) -> None:
         self._loading = False

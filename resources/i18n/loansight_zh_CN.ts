@@ -738,8 +738,8 @@
   <context>
     <name>Login</name>
     <message>
-      <source>Wrong employee number or password.</source>
-      <translation>工号或密码错误。</translation>
+      <source>Wrong employee number or password. After 5 failed attempts the account is locked for 15 minutes.</source>
+      <translation>工号或密码错误。连续失败 5 次账户将被锁定 15 分钟。</translation>
     </message>
     <message>
       <source>LoanSight — log in</source>
@@ -804,10 +804,6 @@
     <message>
       <source>Too many failed attempts: the account is locked until {time}.</source>
       <translation>失败次数过多：账户已锁定至 {time}。</translation>
-    </message>
-    <message>
-      <source>Wrong employee number or password. {n} attempts left before the account is locked.</source>
-      <translation>工号或密码错误。再失败 {n} 次账户将被锁定。</translation>
     </message>
     <message>
       <source>Name</source>
