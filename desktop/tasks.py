@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -83,8 +85,12 @@ class TaskRunner(QObject):
     def __init__(self, db: Any, *, readers: int = 3, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="loansight-read")
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loansight-write")
+        self._readers = ThreadPoolExecutor(
+            max_workers=readers, thread_name_prefix="loansight-read", initializer=_yield_to_gui
+        )
+        self._writer = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="loansight-write", initializer=_yield_to_gui
+        )
         self._lock = threading.Lock()
         self._pending: list[_Done] = []
         self._running = 0
@@ -229,6 +235,21 @@ class TaskRunner(QObject):
         else:
             log.error("%s failed", label, exc_info=error)
             self.unexpected_error.emit(error)
+
+
+def _yield_to_gui() -> None:
+    """Run this worker thread at a lower scheduling priority than the GUI thread, so that
+    on a busy two-core desktop the window keeps answering while queries run."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), -1)  # BELOW_NORMAL
+        elif hasattr(os, "setpriority"):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)  # Linux: per thread
+    except (OSError, AttributeError):
+        log.debug("could not lower the priority of %s", threading.current_thread().name)
 
 
 def _is_environment_error(error: BaseException) -> bool:

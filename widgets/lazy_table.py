@@ -56,6 +56,7 @@ class KeysetTableModel(QAbstractTableModel):
         self._columns = list(columns)
         self._keyset = keyset
         self._rows: list[Any] = []
+        self._texts: dict[tuple[int, int], str] = {}
         self._page_size = page_size
         self._exhausted = True
         self._loading = False
@@ -69,6 +70,7 @@ class KeysetTableModel(QAbstractTableModel):
         """Forget every row and ask for the first page; returns the new generation."""
         self.beginResetModel()
         self._rows = []
+        self._texts = {}
         self._exhausted = False
         self._loading = True
         self._generation += 1
@@ -140,7 +142,12 @@ class KeysetTableModel(QAbstractTableModel):
         column = self._columns[index.column()]
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
+            # painting asks for the same cells over and over: word each cell once
+            key = (index.row(), index.column())
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = column.text(row)
+            return text
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(_ALIGN_NUMBER)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
@@ -180,4 +187,7 @@ class KeysetTableModel(QAbstractTableModel):
         self.sort_requested.emit(key, self.descending)
 
     def retranslate(self) -> None:
+        self._texts = {}
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self._columns) - 1))
