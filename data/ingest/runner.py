@@ -88,6 +88,23 @@ def kind_of(name: str) -> str:
     return "unknown"
 
 
+def import_event(actor: str, bundle: ParsedBundle, path: str, inspection_id: int) -> AuditRecord:
+    """The audit event that goes with every imported bundle, in its transaction."""
+    return AuditRecord(
+        actor,
+        "IMPORT_BUNDLE",
+        "inspection",
+        str(inspection_id),
+        {
+            "bundle_id": bundle.bundle_id,
+            "revision": bundle.revision,
+            "path": path,
+            "sha256": bundle.content_sha256,
+            "photos": len(bundle.photos),
+        },
+    )
+
+
 @dataclass(frozen=True)
 class SourceItem:
     """One thing to import: a file, a folder bundle, or bytes from a feed."""
@@ -591,21 +608,7 @@ class Importer:
                     {"bundle_id": bundle.bundle_id, "revision": bundle.revision},
                 )
             )
-        records.append(
-            AuditRecord(
-                self.actor,
-                "IMPORT_BUNDLE",
-                "inspection",
-                str(inspection_id),
-                {
-                    "bundle_id": bundle.bundle_id,
-                    "revision": bundle.revision,
-                    "path": path,
-                    "sha256": bundle.content_sha256,
-                    "photos": len(bundle.photos),
-                },
-            )
-        )
+        records.append(import_event(self.actor, bundle, path, inspection_id))
         audit.append_many(s, records, at=now)
 
     def import_parsed_batch(self, batch: list[tuple[str, ParsedBundle]], run_id: int) -> list[FileReport]:
@@ -652,21 +655,10 @@ class Importer:
             audit.append_many(
                 s,
                 [
-                    AuditRecord(
-                        self.actor,
-                        "IMPORT_BUNDLE",
-                        "inspection",
-                        str(inspection_id),
-                        {
-                            "bundle_id": b.bundle_id,
-                            "revision": b.revision,
-                            "path": path,
-                            "sha256": b.content_sha256,
-                            "photos": len(b.photos),
-                        },
-                    )
+                    import_event(self.actor, b, path, inspection_id)
                     for (path, b), inspection_id in zip(fresh, ids, strict=True)
                 ],
+                at=now,
             )
             reports.extend(file_reports)
         for path, bundle in later:

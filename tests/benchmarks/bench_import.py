@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import Any
 
 from data import audit
-from data.audit import AuditRecord
 from data.db import Database, open_database
 from data.images import PhotoStore, _read_exif, inspect_jpeg, perceptual_hash
 from data.ingest.bundles import (
@@ -56,7 +55,7 @@ from data.ingest.bundles import (
     store_files,
 )
 from data.ingest.common import FileReport
-from data.ingest.runner import Importer
+from data.ingest.runner import Importer, import_event
 from tests.benchmarks._fixtures import PHOTO_SIZE, PHOTOS_PER_BUNDLE, examples_dir, write_bundles
 
 TARGET_BUNDLES_PER_S = 40.0
@@ -127,7 +126,7 @@ def _importer_write(importer: Importer, bundle: ParsedBundle, path: str, sha: st
         report = FileReport(path, "bundle", status="imported", imported=1, sha256=sha)
         file_id = importer._record_file(s, report, run_id)
         inspection_id = insert_bundle(s, bundle, now, file_id)
-        audit.append_many(s, [_audit_record(importer.actor, inspection_id, bundle, path)])
+        audit.append_many(s, [import_event(importer.actor, bundle, path, inspection_id)])
 
 
 def _importer_write_many(importer: Importer, items: list[tuple[ParsedBundle, str, str]], run_id: int) -> None:
@@ -138,23 +137,7 @@ def _importer_write_many(importer: Importer, items: list[tuple[ParsedBundle, str
             report = FileReport(path, "bundle", status="imported", imported=1, sha256=sha)
             file_id = importer._record_file(s, report, run_id)
             inspection_id = insert_bundle(s, bundle, now, file_id)
-            audit.append_many(s, [_audit_record(importer.actor, inspection_id, bundle, path)])
-
-
-def _audit_record(actor: str, inspection_id: int, bundle: ParsedBundle, path: str) -> AuditRecord:
-    return AuditRecord(
-        actor,
-        "IMPORT_BUNDLE",
-        "inspection",
-        str(inspection_id),
-        {
-            "bundle_id": bundle.bundle_id,
-            "revision": bundle.revision,
-            "path": path,
-            "sha256": bundle.content_sha256,
-            "photos": len(bundle.photos),
-        },
-    )
+            audit.append_many(s, [import_event(importer.actor, bundle, path, inspection_id)])
 
 
 # --- the baseline: the same rows through the stdlib driver -----------------------------------
@@ -333,7 +316,7 @@ class RawWriter:
         ):
             if items:
                 cur.executemany(self.sql[key], [[iid, *(_sql_value(r[c]) for c in columns)] for r in items])
-        rec = _audit_record(self.actor, int(iid or 0), bundle, path)
+        rec = import_event(self.actor, bundle, path, int(iid or 0))
         details = audit.canonical_json(rec.details)
         digest = audit.event_hash(
             self.prev_hash, now, rec.actor, rec.action, rec.entity_type, rec.entity_id, details
