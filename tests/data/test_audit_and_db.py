@@ -80,16 +80,26 @@ def test_cli_audit_verify(tmp_path, examples_dir):
     url = f"sqlite:///{tmp_path / 'a.db'}"
     db = open_database(url, data_dir=tmp_path / "d")
     Importer(db).run([str(examples_dir)])
-    ok = subprocess.run([sys.executable, "main.py", "audit", "verify", "--db", url],
-                        cwd=REPO, capture_output=True, text=True, check=False)
+    ok = subprocess.run(
+        [sys.executable, "main.py", "audit", "verify", "--db", url],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "intact" in ok.stdout
     _drop_guard(db)
     with db.write_session() as s:
         s.execute(text("UPDATE audit_events SET entity_id = 'x' WHERE id = 4"))
     db.dispose()
-    bad = subprocess.run([sys.executable, "main.py", "audit", "verify", "--db", url],
-                         cwd=REPO, capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [sys.executable, "main.py", "audit", "verify", "--db", url],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 1
     assert "event 4" in bad.stdout
 
@@ -129,3 +139,10 @@ def test_reopening_is_a_no_op_and_newer_schema_is_refused(db_url, tmp_path):
     with pytest.raises(DatabaseTooNew, match="9999_from_the_future") as info:
         open_database(db_url, data_dir=tmp_path)
     assert info.value.code == "DB_TOO_NEW"
+
+
+def test_the_fast_path_knows_the_newest_migration():
+    """open_database skips Alembic for a database at SCHEMA_HEAD: it must be the real head."""
+    from data.db import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD
