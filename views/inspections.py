@@ -146,6 +146,9 @@ class InspectionsView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setAlternatingRowColors(True)
+        # one line a row, elided: wrapping text costs a layout per cell on every paint
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         for i, column in enumerate(self.model.columns()):
             self.table.setColumnWidth(i, column.width)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
@@ -216,7 +219,7 @@ class InspectionsView(QWidget):
         self.checklist.setColumnWidth(0, 300)
         self.checklist.setColumnWidth(1, 90)
         self.checklist.setColumnWidth(2, 220)
-        self.checklist.setWordWrap(True)
+        self.checklist.setUniformRowHeights(True)
         tabs.addTab(self.checklist, _t("Checklist"))
         self.gallery = PhotoGallery()
         self.gallery.thumbnail_wanted.connect(self._fetch_thumbnail)

@@ -63,6 +63,11 @@ def run_gui_benchmark(db_url: str, pages: int = 10) -> dict[str, Any]:
     from views.inspections import InspectionsView
 
     app = QApplication.instance() or QApplication([])
+    from desktop.app import install_translators
+
+    # the workstation's default language: its screens (and the login before them) draw
+    # Chinese text, so the CJK font is loaded before the table's first rows arrive
+    install_translators(app, "zh_CN")
     tmp = Path(tempfile.mkdtemp(prefix="loansight-guibench-"))
     db = open_database(db_url, data_dir=tmp)
     with db.read_session() as s:
