@@ -114,7 +114,7 @@ class LoginDialog(QDialog):
         self.demo_table.horizontalHeader().setStretchLastSection(True)
         self.demo_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.demo_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.demo_table.setMinimumHeight(200)
+        self.demo_table.setMinimumHeight(260)
         self.demo_table.cellDoubleClicked.connect(lambda row, _c: self._pick_demo(row, password))
         layout.addWidget(self.demo_table)
 

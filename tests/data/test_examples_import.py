@@ -64,24 +64,44 @@ def test_cli_json_shape_and_exit_codes(tmp_path, examples_dir):
 
     stats = subprocess.run(
         [sys.executable, str(REPO / "main.py"), "stats", "--db", url, "--json"],
-        capture_output=True, text=True, cwd=REPO, check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
     )
     numbers = json.loads(stats.stdout)
-    for key in ("branches", "staff", "customers", "loans", "signals", "signals_unmatched", "inspections",
-                "inspection_revisions", "photos", "track_points", "quarantined"):
+    for key in (
+        "branches",
+        "staff",
+        "customers",
+        "loans",
+        "signals",
+        "signals_unmatched",
+        "inspections",
+        "inspection_revisions",
+        "photos",
+        "track_points",
+        "quarantined",
+    ):
         assert isinstance(numbers[key], int)
     assert numbers["inspections"] == 3
 
     single = examples_dir / "master" / "branches.csv"
     run3 = subprocess.run(
         [sys.executable, str(REPO / "main.py"), "import", str(single), "--db", url, "--json"],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert json.loads(run3.stdout)["files"][0]["path"] == str(single)
 
     bad = subprocess.run(
         [sys.executable, str(REPO / "main.py"), "stats", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x"],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert bad.returncode == 2
     assert "cannot open the database" in bad.stderr
