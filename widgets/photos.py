@@ -58,15 +58,15 @@ class PhotoGallery(QListWidget):
         self.setWordWrap(True)
         self.setUniformItemSizes(True)
         self._items: list[PhotoItem] = []
-        self._placeholder = QPixmap(icon_size, icon_size)
-        self._placeholder.fill(Qt.GlobalColor.lightGray)
+        self._blank = QPixmap(icon_size, icon_size)
+        self._blank.fill(Qt.GlobalColor.lightGray)
         self.itemActivated.connect(lambda item: self.photo_activated.emit(self.row(item)))
 
     def set_photos(self, items: Sequence[PhotoItem]) -> None:
         self.clear()
         self._items = list(items)
         for photo in self._items:
-            item = QListWidgetItem(QIcon(self._placeholder), photo.caption)
+            item = QListWidgetItem(QIcon(self._blank), photo.caption)
             item.setData(Qt.ItemDataRole.UserRole, photo.key)
             item.setToolTip(photo.details)
             self.addItem(item)

@@ -59,6 +59,7 @@ VERSION = 1
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_ENTRIES = 500
 MAX_RATIO = 100
+_COMPRESSIONS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 KINDS = ("FIRST", "ROUTINE", "FOCUSED", "SPECIAL")
 EVENTS = ("TRACK", "CHECKIN", "CHECKOUT")
 ANSWERS = ("YES", "NO", "NA", "TEXT", "NUMBER")
@@ -141,6 +142,15 @@ def read_zip(data: bytes) -> dict[str, bytes]:
                         f"entry {info.filename!r} expands more than {MAX_RATIO}:1",
                     )
                 )
+            if info.compress_type not in _COMPRESSIONS:
+                errors.append(
+                    _err(
+                        info.filename,
+                        "BAD_ZIP",
+                        f"entry {info.filename!r} uses compression method {info.compress_type}, "
+                        "which is not stored, deflate, bzip2 or LZMA",
+                    )
+                )
             total += info.file_size
         if total > MAX_UNPACKED:
             errors.append(_err(None, "TOO_LARGE", f"{total} bytes unpacked (at most {MAX_UNPACKED})"))
@@ -160,8 +170,7 @@ def read_zip(data: bytes) -> dict[str, bytes]:
                 zlib.error,
                 OSError,
                 EOFError,
-                NotImplementedError,
-                RuntimeError,
+                RuntimeError,  # an encrypted entry
             ) as exc:
                 raise BundleInvalid(
                     [_err(info.filename, "BAD_ZIP", f"entry {info.filename!r}: {exc}")]
