@@ -122,7 +122,9 @@ SCHEMA_HEAD = "0001"
 def _current_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            rows: list[Any] = list(
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            )
     except OperationalError:
         return None  # no table yet (a new database), or no database: the full path tells
     except Exception as exc:  # PostgreSQL: undefined table is a ProgrammingError

@@ -39,7 +39,7 @@ from data.ingest.common import (
     point_field,
     text_field,
 )
-from data.ingest.master import CLASSIFICATIONS
+from data.ingest.master import CLASSIFICATIONS, existing_keys, key_map
 from data.models import (
     ChecklistAnswer,
     Customer,
@@ -832,22 +832,14 @@ def insert_bundle(
     inspection_id: Any = session.execute(
         insert(table(Inspection)).returning(table(Inspection).c.id),
         [
-            {
-                "bundle_id": bundle.bundle_id,
-                "revision": bundle.revision,
-                "content_sha256": bundle.content_sha256,
-                "is_current": is_current,
-                "supersedes_id": lower[-1][0] if lower else None,
-                "task_no": bundle.task_no,
-                "unplanned": unplanned,
-                "customer_no": bundle.customer_no,
-                "inspector_no": bundle.inspector_no,
-                "companion_no": bundle.companion_no,
-                **bundle.values,
-                "manifest": bundle.manifest_text,
-                "import_file_id": import_file_id,
-                "imported_at": now,
-            }
+            _inspection_row(
+                bundle,
+                is_current=is_current,
+                supersedes_id=lower[-1][0] if lower else None,
+                unplanned=unplanned,
+                import_file_id=import_file_id,
+                now=now,
+            )
         ],
     ).scalar_one()
     if higher:  # the next revision up now supersedes this late arrival
@@ -855,19 +847,7 @@ def insert_bundle(
             update(Inspection).where(Inspection.id == higher[0][0]).values(supersedes_id=inspection_id)
         )
 
-    def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**item, "inspection_id": inspection_id} for item in items]
-
-    if bundle.track:
-        session.execute(insert(table(TrackPoint)), rows(bundle.track))
-    if bundle.checklist:
-        session.execute(insert(table(ChecklistAnswer)), rows(bundle.checklist))
-    if bundle.photos:
-        session.execute(insert(table(Photo)), rows(bundle.photos))
-    if bundle.documents:
-        session.execute(insert(table(InspectionDocument)), rows(bundle.documents))
-    if bundle.voice_notes:
-        session.execute(insert(table(VoiceNote)), rows(bundle.voice_notes))
+    _insert_children(session, [(bundle, int(inspection_id))])
     return int(inspection_id)
 
 
@@ -879,58 +859,71 @@ def insert_new_bundles(
     the whole list instead of several per bundle. Returns the new ids, in order."""
     if not bundles:
         return []
-    tasks = {b.task_no for b in bundles if b.task_no}
-    known_tasks: set[str] = set()
-    task_list = sorted(tasks)
-    for i in range(0, len(task_list), 900):
-        known_tasks.update(
-            session.execute(
-                select(PostLoanTask.task_no).where(PostLoanTask.task_no.in_(task_list[i : i + 900]))
-            ).scalars()
-        )
+    known_tasks = existing_keys(session, PostLoanTask.task_no, (b.task_no for b in bundles if b.task_no))
     rows = [
-        {
-            "bundle_id": b.bundle_id,
-            "revision": b.revision,
-            "content_sha256": b.content_sha256,
-            "is_current": True,
-            "supersedes_id": None,
-            "task_no": b.task_no,
-            "unplanned": b.task_no is None or b.task_no not in known_tasks,
-            "customer_no": b.customer_no,
-            "inspector_no": b.inspector_no,
-            "companion_no": b.companion_no,
-            **b.values,
-            "manifest": b.manifest_text,
-            "import_file_id": file_id,
-            "imported_at": now,
-        }
+        _inspection_row(
+            b,
+            is_current=True,
+            supersedes_id=None,
+            unplanned=b.task_no is None or b.task_no not in known_tasks,
+            import_file_id=file_id,
+            now=now,
+        )
         for b, file_id in zip(bundles, file_ids, strict=True)
     ]
     # a plain executemany, then the new ids by key: far cheaper than RETURNING in
     # parameter order for hundreds of rows
     session.execute(insert(table(Inspection)), rows)
-    id_of: dict[str, int] = {}
-    keys = [b.bundle_id for b in bundles]
-    for i in range(0, len(keys), 900):
-        id_of.update(
-            session.execute(
-                select(Inspection.bundle_id, Inspection.id).where(Inspection.bundle_id.in_(keys[i : i + 900]))
-            ).all()
-        )
-    ids = [id_of[b.bundle_id] for b in bundles]
-    for model, attr in (
-        (TrackPoint, "track"),
-        (ChecklistAnswer, "checklist"),
-        (Photo, "photos"),
-        (InspectionDocument, "documents"),
-        (VoiceNote, "voice_notes"),
-    ):
+    id_of = key_map(session, Inspection.bundle_id, Inspection.id, (b.bundle_id for b in bundles))
+    ids = [int(id_of[b.bundle_id]) for b in bundles]
+    _insert_children(session, list(zip(bundles, ids, strict=True)))
+    return ids
+
+
+def _inspection_row(
+    bundle: ParsedBundle,
+    *,
+    is_current: bool,
+    supersedes_id: int | None,
+    unplanned: bool,
+    import_file_id: int | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    return {
+        "bundle_id": bundle.bundle_id,
+        "revision": bundle.revision,
+        "content_sha256": bundle.content_sha256,
+        "is_current": is_current,
+        "supersedes_id": supersedes_id,
+        "task_no": bundle.task_no,
+        "unplanned": unplanned,
+        "customer_no": bundle.customer_no,
+        "inspector_no": bundle.inspector_no,
+        "companion_no": bundle.companion_no,
+        **bundle.values,
+        "manifest": bundle.manifest_text,
+        "import_file_id": import_file_id,
+        "imported_at": now,
+    }
+
+
+_CHILDREN = (
+    (TrackPoint, "track"),
+    (ChecklistAnswer, "checklist"),
+    (Photo, "photos"),
+    (InspectionDocument, "documents"),
+    (VoiceNote, "voice_notes"),
+)
+
+
+def _insert_children(session: Session, inserted: list[tuple[ParsedBundle, int]]) -> None:
+    """Track points, answers, photos, documents and voice notes of inserted bundles: one
+    executemany per table for all of them."""
+    for model, attr in _CHILDREN:
         children = [
             {**item, "inspection_id": inspection_id}
-            for b, inspection_id in zip(bundles, ids, strict=True)
-            for item in getattr(b, attr)
+            for bundle, inspection_id in inserted
+            for item in getattr(bundle, attr)
         ]
         if children:
             session.execute(insert(table(model)), children)
-    return ids

@@ -93,10 +93,25 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
 
 
 def existing_keys(session: Session, column: InstrumentedAttribute[Any], keys: Iterable[Any]) -> set[Any]:
+    """Which of ``keys`` the column holds, asked in chunks under the parameter limits."""
     found: set[Any] = set()
     key_list = list(set(keys))
     for part in _chunks(key_list):
         found.update(session.execute(select(column).where(column.in_(part))).scalars())
+    return found
+
+
+def key_map(
+    session: Session,
+    key: InstrumentedAttribute[Any],
+    value: InstrumentedAttribute[Any],
+    keys: Iterable[Any],
+) -> dict[Any, Any]:
+    """``value`` by ``key`` for the rows whose key is among ``keys`` (chunked likewise)."""
+    found: dict[Any, Any] = {}
+    key_list = list(set(keys))
+    for part in _chunks(key_list):
+        found.update(session.execute(select(key, value).where(key.in_(part))).all())
     return found
 
 
@@ -338,13 +353,9 @@ class MasterImporter:
         parsed = self._check_refs(parsed, report, "manager_no", Staff.employee_no, "manager")
         # a USCC belongs to one customer: neither another row of this file nor another
         # customer already known may carry it
-        owners: dict[str, str] = {}
-        for part in _chunks([p.values["uscc"] for p in parsed]):
-            owners.update(
-                self.session.execute(
-                    select(Customer.uscc, Customer.customer_no).where(Customer.uscc.in_(part))
-                ).all()
-            )
+        owners: dict[str, str] = key_map(
+            self.session, Customer.uscc, Customer.customer_no, (p.values["uscc"] for p in parsed)
+        )
         ok = []
         for p in parsed:
             owner = owners.get(p.values["uscc"])
@@ -447,14 +458,9 @@ class MasterImporter:
         if customers is None:
             nos = existing_keys(self.session, Customer.customer_no, (u[1] for u in unmatched if u[1]))
             by_no = {n: n for n in nos}
-            by_uscc: dict[str, str] = {}
-            usccs = [u[2] for u in unmatched if u[2]]
-            for part in _chunks(usccs):
-                by_uscc.update(
-                    self.session.execute(
-                        select(Customer.uscc, Customer.customer_no).where(Customer.uscc.in_(part))
-                    ).all()
-                )
+            by_uscc: dict[str, str] = key_map(
+                self.session, Customer.uscc, Customer.customer_no, (u[2] for u in unmatched if u[2])
+            )
         else:
             by_no = {c["customer_no"]: c["customer_no"] for c in customers}
             by_uscc = {c["uscc"]: c["customer_no"] for c in customers}

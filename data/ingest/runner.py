@@ -695,24 +695,8 @@ class Importer:
         with self.db.write_session() as s:
             now = audit.database_now(s)
             file_id = self._record_file(s, report, run_id)
-            entry = s.execute(
-                select(QuarantineEntry).where(QuarantineEntry.content_sha256 == sha)
-            ).scalar_one_or_none()
-            if entry is None:
-                s.add(
-                    QuarantineEntry(
-                        bundle_id=bundle.bundle_id if bundle else None,
-                        revision=bundle.revision if bundle else None,
-                        content_sha256=sha,
-                        source_path=item.path,
-                        stored_copy=copy,
-                        state="REJECTED",
-                        reasons=[e.as_dict() for e in report.errors],
-                        first_seen_at=now,
-                        last_tried_at=now,
-                    )
-                )
-                s.flush()
+            entry, created = self._find_or_add_entry(s, sha, copy, item.path, bundle, "REJECTED", report, now)
+            if created:
                 audit.append(
                     s,
                     self.actor,
@@ -735,6 +719,38 @@ class Importer:
                         {"path": item.path, "sha256": sha, "reasons": [e.code for e in report.errors]},
                     )
 
+    @staticmethod
+    def _find_or_add_entry(
+        s: Session,
+        sha: str,
+        copy: str,
+        path: str,
+        bundle: ParsedBundle | None,
+        state: str,
+        report: FileReport,
+        now: dt.datetime,
+    ) -> tuple[QuarantineEntry, bool]:
+        """The quarantine entry for this content (one per SHA-256), added if new."""
+        entry = s.execute(
+            select(QuarantineEntry).where(QuarantineEntry.content_sha256 == sha)
+        ).scalar_one_or_none()
+        if entry is not None:
+            return entry, False
+        entry = QuarantineEntry(
+            bundle_id=bundle.bundle_id if bundle else None,
+            revision=bundle.revision if bundle else None,
+            content_sha256=sha,
+            source_path=path,
+            stored_copy=copy,
+            state=state,
+            reasons=[e.as_dict() for e in report.errors],
+            first_seen_at=now,
+            last_tried_at=now,
+        )
+        s.add(entry)
+        s.flush()
+        return entry, True
+
     def _quarantine(
         self, path: str, data: bytes, bundle: ParsedBundle, report: FileReport, run_id: int
     ) -> None:
@@ -742,23 +758,8 @@ class Importer:
         with self.db.write_session() as s:
             now = audit.database_now(s)
             self._record_file(s, report, run_id)
-            entry = s.execute(
-                select(QuarantineEntry).where(QuarantineEntry.content_sha256 == sha)
-            ).scalar_one_or_none()
-            if entry is None:
-                entry = QuarantineEntry(
-                    bundle_id=bundle.bundle_id,
-                    revision=bundle.revision,
-                    content_sha256=sha,
-                    source_path=path,
-                    stored_copy=copy,
-                    state="WAITING",
-                    reasons=[e.as_dict() for e in report.errors],
-                    first_seen_at=now,
-                    last_tried_at=now,
-                )
-                s.add(entry)
-                s.flush()
+            entry, created = self._find_or_add_entry(s, sha, copy, path, bundle, "WAITING", report, now)
+            if created:
                 audit.append(
                     s,
                     self.actor,

@@ -27,6 +27,7 @@ from data.ingest.common import (
     text_field,
     time_field,
 )
+from data.ingest.master import existing_keys, key_map
 from data.models import Customer, RiskSignal
 
 SIGNAL_TYPES: dict[str, tuple[str, ...]] = {
@@ -151,23 +152,17 @@ def import_signals(session: Session, rows: Iterable[CsvRow], report: FileReport,
             }
         session.expunge_all()
 
-    nos = {v["sent_customer_no"] for v in parsed.values() if v["sent_customer_no"]}
-    usccs = {v["sent_uscc"] for v in parsed.values() if v["sent_uscc"]}
-    known_nos: set[str] = set()
-    by_uscc: dict[str, str] = {}
-    nos_l, usccs_l = list(nos), list(usccs)
-    for i in range(0, len(nos_l), 900):
-        known_nos.update(
-            session.execute(
-                select(Customer.customer_no).where(Customer.customer_no.in_(nos_l[i : i + 900]))
-            ).scalars()
-        )
-    for i in range(0, len(usccs_l), 900):
-        by_uscc.update(
-            session.execute(
-                select(Customer.uscc, Customer.customer_no).where(Customer.uscc.in_(usccs_l[i : i + 900]))
-            ).all()
-        )
+    known_nos = existing_keys(
+        session,
+        Customer.customer_no,
+        (v["sent_customer_no"] for v in parsed.values() if v["sent_customer_no"]),
+    )
+    by_uscc: dict[str, str] = key_map(
+        session,
+        Customer.uscc,
+        Customer.customer_no,
+        (v["sent_uscc"] for v in parsed.values() if v["sent_uscc"]),
+    )
 
     inserts, updates = [], []
     for key, v in parsed.items():
