@@ -75,6 +75,7 @@ class Workstation:
         self.idle.idle.connect(self.lock)
         self._lock_screen: Any = None
         self._warmed = False
+        self._glyphs: Any = None
         self._progress: QProgressDialog | None = None
 
     # -- start-up -------------------------------------------------------------------------
@@ -162,6 +163,10 @@ class Workstation:
             self._warmed = True
             db = self.runner.db
             self.runner.run(lambda: warm_up(db), label="warm-up")
+            from desktop.warmup import GlyphWarmer
+
+            self._glyphs = GlyphWarmer(self.app.font())
+            self._glyphs.start()
 
     def _on_login_cancelled(self) -> None:
         if self.window is None:

@@ -21,6 +21,12 @@ from PySide6.QtGui import QBrush, QColor
 
 Index = QModelIndex | QPersistentModelIndex
 _ALIGN_NUMBER = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_ALIGN_NUMBER_INT = int(_ALIGN_NUMBER)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_USER = int(Qt.ItemDataRole.UserRole)
 
 
 @dataclass(frozen=True)
@@ -137,26 +143,30 @@ class KeysetTableModel(QAbstractTableModel):
         return list(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        # painting calls this for every role of every visible cell, so it is kept lean:
+        # plain int roles, one row/column lookup, each cell worded once
+        r = index.row()
+        if not (0 <= r < len(self._rows)):
             return None
-        column = self._columns[index.column()]
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            # painting asks for the same cells over and over: word each cell once
-            key = (index.row(), index.column())
+        c = index.column()
+        if role == _DISPLAY:
+            key = (r, c)
             text = self._texts.get(key)
             if text is None:
-                text = self._texts[key] = column.text(row)
+                text = self._texts[key] = self._columns[c].text(self._rows[r])
             return text
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(_ALIGN_NUMBER)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row)
-        if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
-            colour = column.foreground(row)
+        column = self._columns[c]
+        if role == _ALIGNMENT:
+            return _ALIGN_NUMBER_INT if column.numeric else None
+        if role == _FOREGROUND:
+            if column.foreground is None:
+                return None
+            colour = column.foreground(self._rows[r])
             return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.UserRole:
-            return row
+        if role == _TOOLTIP and column.tooltip is not None:
+            return column.tooltip(self._rows[r])
+        if role == _USER:
+            return self._rows[r]
         return None
 
     def headerData(
@@ -170,11 +180,6 @@ class KeysetTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(_ALIGN_NUMBER)
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not (0 <= column < len(self._columns)):

@@ -75,6 +75,9 @@ def run_gui_benchmark(db_url: str, pages: int = 10) -> dict[str, Any]:
     from desktop.warmup import warm_up
 
     warm_up(db)  # what the workstation does while the login screen waits
+    from desktop.warmup import GlyphWarmer
+
+    GlyphWarmer(app.font()).run_to_end()  # likewise, in slices on the GUI thread
     runner = TaskRunner(db)
     prefs = Preferences.in_file(tmp / "prefs.ini")
     user = UserSession("H0001", "bench", "HEAD_RISK", "000", "head office", None)

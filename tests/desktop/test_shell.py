@@ -261,3 +261,20 @@ def test_logging_out_while_a_screen_is_loading_shows_no_error(
     ws.errors_shown.clear()
     assert shown == []
     assert ws.login.isVisible()
+
+
+def test_glyph_warmer_draws_the_common_characters_in_slices(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.warmup import GlyphWarmer, common_han
+
+    han = common_han()
+    assert len(han) == 3755
+    assert han[0] == "啊"
+    assert {"石", "家", "庄"} <= set(han)
+    warmer = GlyphWarmer(QApplication.font(), slice_chars=500, interval_ms=1)
+    warmer.start()
+    qtbot.waitUntil(lambda: warmer.done, timeout=10_000)
+    image = warmer._image  # it draws into an image of its own, never on screen
+    inked = sum(image.pixelColor(x, y).alpha() > 0 for x in range(0, 400, 2) for y in range(0, 64, 2))
+    assert inked > 100
