@@ -173,6 +173,11 @@ class BranchPoint:
     lon: float
 
 
+def _located(value: float | None) -> float:
+    assert value is not None  # the query keeps located rows only
+    return value
+
+
 def _in_scope(
     session: Session, scope: frozenset[str] | None, branch_code: str | None
 ) -> frozenset[str] | None:
@@ -251,7 +256,10 @@ def branch_points(session: Session, scope: frozenset[str] | None) -> list[Branch
     )
     if scope is not None:
         query = query.where(Branch.code.in_(sorted(scope)))
-    return [BranchPoint(*row) for row in session.execute(query.order_by(Branch.code))]
+    return [
+        BranchPoint(code, name, level, _located(lat), _located(lon))
+        for code, name, level, lat, lon in session.execute(query.order_by(Branch.code))
+    ]
 
 
 def latest_submission_day(session: Session, scope: frozenset[str] | None) -> dt.date | None:
