@@ -205,7 +205,8 @@ def customer_points(
     if codes is not None:
         query = query.where(Customer.branch_code.in_(sorted(codes)))
     return [
-        CustomerPoint(no, name, lat, lon, b, m, None) for no, name, lat, lon, b, m in session.execute(query)
+        CustomerPoint(no, name, _located(lat), _located(lon), b, m, None)
+        for no, name, lat, lon, b, m in session.execute(query)
     ]
 
 
