@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
+
+if TYPE_CHECKING:
+    from widgets.map_tiles import TileProvider
 
 T = TypeVar("T")
 
@@ -52,7 +55,23 @@ LANGUAGE: Option[str] = Option("prefs/language", "zh_CN", str)
 SOURCES: Option[list[str]] = Option("prefs/import_sources", [], list)
 IDLE_LOCK_MINUTES: Option[int] = Option("prefs/idle_lock_minutes", 15, int)
 LAST_USER: Option[str] = Option("prefs/last_user", "", str)
-ALL_OPTIONS: tuple[Option[Any], ...] = (LANGUAGE, SOURCES, IDLE_LOCK_MINUTES, LAST_USER)
+#: the map's tile provider: none (offline grid), tianditu, autonavi, osm or custom
+MAP_PROVIDER: Option[str] = Option("prefs/map_provider", "none", str)
+TIANDITU_KEY: Option[str] = Option("prefs/tianditu_key", "", str)
+#: an intranet XYZ template, e.g. https://tiles.bank.example/{z}/{x}/{y}.png
+CUSTOM_TILE_URL: Option[str] = Option("prefs/custom_tile_url", "", str)
+#: the datum the intranet tiles are drawn in: WGS84, GCJ02 or BD09
+CUSTOM_TILE_CRS: Option[str] = Option("prefs/custom_tile_crs", "WGS84", str)
+ALL_OPTIONS: tuple[Option[Any], ...] = (
+    LANGUAGE,
+    SOURCES,
+    IDLE_LOCK_MINUTES,
+    LAST_USER,
+    MAP_PROVIDER,
+    TIANDITU_KEY,
+    CUSTOM_TILE_URL,
+    CUSTOM_TILE_CRS,
+)
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 
 
@@ -91,3 +110,15 @@ class Preferences:
 
     def set_window_state(self, name: str, value: QByteArray) -> None:
         self.qs.setValue(f"window/{name}", value)
+
+
+def map_tile_provider(prefs: Preferences) -> TileProvider:
+    """The map's tile provider as the user configured it (the offline grid when unusable)."""
+    from widgets.map_tiles import tile_provider
+
+    return tile_provider(
+        prefs.get(MAP_PROVIDER),
+        tianditu_key=prefs.get(TIANDITU_KEY),
+        custom_url=prefs.get(CUSTOM_TILE_URL),
+        custom_crs=prefs.get(CUSTOM_TILE_CRS),
+    )

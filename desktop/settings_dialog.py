@@ -1,4 +1,4 @@
-"""The settings dialog: language, data sources, photo store, idle lock."""
+"""The settings dialog: language, data sources, photo store, idle lock, map tiles."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -22,8 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.settings import IDLE_LOCK_MINUTES, LANGUAGE, LANGUAGES, SOURCES, Preferences
+from desktop.settings import (
+    CUSTOM_TILE_CRS,
+    CUSTOM_TILE_URL,
+    IDLE_LOCK_MINUTES,
+    LANGUAGE,
+    LANGUAGES,
+    MAP_PROVIDER,
+    SOURCES,
+    TIANDITU_KEY,
+    Preferences,
+)
 from desktop.tasks import Changes, TaskRunner
+from widgets.map_tiles import TILE_CRSES, check_custom_template
 
 
 def _t(text: str) -> str:
@@ -83,7 +95,9 @@ class SettingsDialog(QDialog):
         add_folder.clicked.connect(self._add_folder)
         add_url.clicked.connect(self._add_url)
         remove.clicked.connect(lambda: self.sources.takeItem(self.sources.currentRow()))
+        layout.addWidget(self._map_group())
         self.note = QLabel()
+        self.note.setWordWrap(True)
         layout.addWidget(self.note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -92,6 +106,44 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._load_store()
+
+    def _map_group(self) -> QGroupBox:
+        group = QGroupBox(_t("Map"))
+        form = QFormLayout(group)
+        self.map_provider = QComboBox()
+        for code, name in (
+            ("none", _t("None: offline grid (no internet needed)")),
+            ("tianditu", _t("Tianditu (needs a key)")),
+            ("autonavi", _t("AutoNavi (Gaode), GCJ-02")),
+            ("osm", _t("OpenStreetMap")),
+            ("custom", _t("Intranet tile server")),
+        ):
+            self.map_provider.addItem(name, code)
+        self.map_provider.setCurrentIndex(max(0, self.map_provider.findData(self.prefs.get(MAP_PROVIDER))))
+        form.addRow(_t("Tile provider"), self.map_provider)
+        self.tianditu_key = QLineEdit(self.prefs.get(TIANDITU_KEY))
+        self.tianditu_key.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self.tianditu_key.setPlaceholderText(_t("the key issued by Tianditu for this bank"))
+        form.addRow(_t("Tianditu key"), self.tianditu_key)
+        self.custom_tile_url = QLineEdit(self.prefs.get(CUSTOM_TILE_URL))
+        self.custom_tile_url.setPlaceholderText("https://tiles.example.bank/{z}/{x}/{y}.png")
+        form.addRow(_t("Intranet tile address"), self.custom_tile_url)
+        self.custom_tile_crs = QComboBox()
+        for crs in TILE_CRSES:
+            self.custom_tile_crs.addItem(crs, crs)
+        self.custom_tile_crs.setCurrentIndex(
+            max(0, self.custom_tile_crs.findData(self.prefs.get(CUSTOM_TILE_CRS)))
+        )
+        form.addRow(_t("Intranet tiles' coordinate system"), self.custom_tile_crs)
+        self.map_provider.currentIndexChanged.connect(self._on_map_provider_changed)
+        self._on_map_provider_changed()
+        return group
+
+    def _on_map_provider_changed(self) -> None:
+        kind = self.map_provider.currentData()
+        self.tianditu_key.setEnabled(kind == "tianditu")
+        self.custom_tile_url.setEnabled(kind == "custom")
+        self.custom_tile_crs.setEnabled(kind == "custom")
 
     def _load_store(self) -> None:
         def load(session: Any) -> str:
@@ -122,6 +174,24 @@ class SettingsDialog(QDialog):
         return [self.sources.item(i).text() for i in range(self.sources.count())]
 
     def _save(self) -> None:
+        kind = self.map_provider.currentData()
+        url = self.custom_tile_url.text().strip()
+        if kind == "custom" and check_custom_template(url):
+            self.note.setText(
+                _t(
+                    "The intranet tile address must be an http:// or https:// address with {z}, {x} and {y} in it."
+                )
+            )
+            self.custom_tile_url.setFocus()
+            return
+        if kind == "tianditu" and not self.tianditu_key.text().strip():
+            self.note.setText(_t("Tianditu needs a key."))
+            self.tianditu_key.setFocus()
+            return
+        self.prefs.set(MAP_PROVIDER, kind)
+        self.prefs.set(TIANDITU_KEY, self.tianditu_key.text().strip())
+        self.prefs.set(CUSTOM_TILE_URL, url)
+        self.prefs.set(CUSTOM_TILE_CRS, self.custom_tile_crs.currentData())
         self.prefs.set(LANGUAGE, self.language.currentData())
         self.prefs.set(IDLE_LOCK_MINUTES, self.idle.value())
         self.prefs.set(SOURCES, self.sources_list())

@@ -330,6 +330,41 @@
     </message>
   </context>
   <context>
+    <name>InspectionMap</name>
+    <message>
+      <source>Drag to replay the visit; at the right end the whole track is drawn</source>
+      <translation>拖动以回放本次走访；拖到最右端显示完整轨迹</translation>
+    </message>
+    <message>
+      <source>No authenticity flags</source>
+      <translation>无真实性疑点</translation>
+    </message>
+    <message>
+      <source>Pause the replay</source>
+      <translation>暂停回放</translation>
+    </message>
+    <message>
+      <source>Replay the visit</source>
+      <translation>回放走访过程</translation>
+    </message>
+    <message>
+      <source>No track</source>
+      <translation>无轨迹</translation>
+    </message>
+    <message>
+      <source>{clock} ({elapsed} of {duration})</source>
+      <translation>{clock}（{elapsed} / {duration}）</translation>
+    </message>
+    <message>
+      <source>Flags ({count})</source>
+      <translation>疑点（{count}）</translation>
+    </message>
+    <message>
+      <source>Whole track, {duration}</source>
+      <translation>完整轨迹，历时 {duration}</translation>
+    </message>
+  </context>
+  <context>
     <name>Inspections</name>
     <message>
       <source>Summary</source>
@@ -920,6 +955,85 @@ Database: {db}</source>
     </message>
   </context>
   <context>
+    <name>Map</name>
+    <message>
+      <source>{value} km</source>
+      <translation>{value} 公里</translation>
+    </message>
+    <message>
+      <source>Check-in</source>
+      <translation>签到</translation>
+    </message>
+    <message>
+      <source>Check-out</source>
+      <translation>签退</translation>
+    </message>
+    <message>
+      <source>{value} m</source>
+      <translation>{value} 米</translation>
+    </message>
+    <message>
+      <source>Accuracy ±{distance}</source>
+      <translation>定位精度 ±{distance}</translation>
+    </message>
+    <message>
+      <source>{distance} from the registered location</source>
+      <translation>距登记地址 {distance}</translation>
+    </message>
+    <message>
+      <source>Registered location</source>
+      <translation>登记地址</translation>
+    </message>
+    <message>
+      <source>Place recorded by the app</source>
+      <translation>App 记录的拍摄位置</translation>
+    </message>
+    <message>
+      <source>Geofence {distance}</source>
+      <translation>地理围栏半径 {distance}</translation>
+    </message>
+    <message>
+      <source>Place in the photo's EXIF</source>
+      <translation>照片 EXIF 中的位置</translation>
+    </message>
+    <message>
+      <source>EXIF {distance}</source>
+      <translation>EXIF 相距 {distance}</translation>
+    </message>
+    <message>
+      <source>{distance} from the place recorded by the app</source>
+      <translation>距 App 记录位置 {distance}</translation>
+    </message>
+    <message>
+      <source>Tianditu</source>
+      <translation>天地图</translation>
+    </message>
+    <message>
+      <source>AutoNavi</source>
+      <translation>高德地图</translation>
+    </message>
+    <message>
+      <source>OpenStreetMap</source>
+      <translation>OpenStreetMap</translation>
+    </message>
+    <message>
+      <source>the intranet tile server</source>
+      <translation>内网瓦片服务器</translation>
+    </message>
+    <message>
+      <source>Tianditu needs a key (Settings → Map). The map shows an offline grid under the points.</source>
+      <translation>天地图需要密钥（设置 → 地图）。地图暂以离线经纬网格显示各点位。</translation>
+    </message>
+    <message>
+      <source>The intranet tile address is not an http(s) address with {z}, {x} and {y} in it (Settings → Map). The map shows an offline grid under the points.</source>
+      <translation>内网瓦片地址不是包含 {z}、{x}、{y} 的 http(s) 地址（设置 → 地图）。地图暂以离线经纬网格显示各点位。</translation>
+    </message>
+    <message>
+      <source>Map tiles cannot be loaded from {provider}. The map shows an offline grid under the points and keeps working.</source>
+      <translation>无法从{provider}加载地图瓦片。地图以离线经纬网格显示各点位，其余功能照常可用。</translation>
+    </message>
+  </context>
+  <context>
     <name>Photos</name>
     <message>
       <source>Photo viewer</source>
@@ -1021,6 +1135,30 @@ Database: {db}</source>
       <translation>移除</translation>
     </message>
     <message>
+      <source>Map</source>
+      <translation>地图</translation>
+    </message>
+    <message>
+      <source>Tile provider</source>
+      <translation>底图来源</translation>
+    </message>
+    <message>
+      <source>the key issued by Tianditu for this bank</source>
+      <translation>天地图为本行签发的密钥</translation>
+    </message>
+    <message>
+      <source>Tianditu key</source>
+      <translation>天地图密钥</translation>
+    </message>
+    <message>
+      <source>Intranet tile address</source>
+      <translation>内网瓦片地址</translation>
+    </message>
+    <message>
+      <source>Intranet tiles' coordinate system</source>
+      <translation>内网瓦片坐标系</translation>
+    </message>
+    <message>
       <source>Photo store</source>
       <translation>照片库</translation>
     </message>
@@ -1039,6 +1177,34 @@ Database: {db}</source>
     <message>
       <source>Data sources (folders, files, or feed URLs starting with http:// or https://)</source>
       <translation>数据源（文件夹、文件，或以 http:// 或 https:// 开头的推送地址）</translation>
+    </message>
+    <message>
+      <source>None: offline grid (no internet needed)</source>
+      <translation>无：离线经纬网格（无需联网）</translation>
+    </message>
+    <message>
+      <source>Tianditu (needs a key)</source>
+      <translation>天地图（需要密钥）</translation>
+    </message>
+    <message>
+      <source>AutoNavi (Gaode), GCJ-02</source>
+      <translation>高德地图（GCJ-02）</translation>
+    </message>
+    <message>
+      <source>OpenStreetMap</source>
+      <translation>OpenStreetMap</translation>
+    </message>
+    <message>
+      <source>Intranet tile server</source>
+      <translation>内网瓦片服务器</translation>
+    </message>
+    <message>
+      <source>The intranet tile address must be an http:// or https:// address with {z}, {x} and {y} in it.</source>
+      <translation>内网瓦片地址须为包含 {z}、{x}、{y} 的 http:// 或 https:// 地址。</translation>
+    </message>
+    <message>
+      <source>Tianditu needs a key.</source>
+      <translation>使用天地图需要填写密钥。</translation>
     </message>
   </context>
 </TS>
