@@ -6,6 +6,7 @@ No arguments opens the workstation; sub-commands run headless jobs:
     python main.py stats [--db URL] [--json]
     python main.py demo [--db URL] [--scale small|bank]
     python main.py audit verify [--db URL]
+    python main.py authenticity [--db URL] [--recompute] [--json]
     python main.py passwd EMPLOYEE_NO [--db URL]
     python main.py bench [--json]
 
@@ -53,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", parents=[db], help="audit trail tools")
     p.add_argument("action", choices=("verify",))
+
+    p = sub.add_parser("authenticity", parents=[db], help="list the authenticity flags of every inspection")
+    p.add_argument("--recompute", action="store_true", help="compute every inspection's flags again first")
+    p.add_argument("--json", action="store_true", help="print one JSON list, an object per revision")
 
     p = sub.add_parser("passwd", parents=[db], help="set a login password (read from stdin or a prompt)")
     p.add_argument("employee_no")
@@ -172,6 +177,53 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_authenticity(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from data.authenticity import flags_for, recompute_all
+    from data.models import Inspection
+
+    db = _open(args.db)
+    try:
+        if args.recompute:
+            started = time.monotonic()
+            stored = recompute_all(db, progress=None if args.json else _ProgressBar())
+            if not args.json:
+                print(f"{stored} flags computed in {time.monotonic() - started:.1f} s")
+        with db.read_session() as s:
+            revisions = s.execute(
+                select(
+                    Inspection.id,
+                    Inspection.bundle_id,
+                    Inspection.revision,
+                    Inspection.customer_no,
+                    Inspection.inspector_no,
+                ).order_by(Inspection.started_at, Inspection.bundle_id, Inspection.revision)
+            ).all()
+            flags = flags_for(s, [r.id for r in revisions])
+    finally:
+        db.dispose()
+    out = [
+        {
+            "bundle_id": r.bundle_id,
+            "revision": r.revision,
+            "customer_no": r.customer_no,
+            "inspector": r.inspector_no,
+            "flags": [{"code": f.code, "severity": f.severity, "detail": f.detail} for f in flags[r.id]],
+        }
+        for r in revisions
+    ]
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    else:
+        flagged = [o for o in out if o["flags"]]
+        for o in flagged:
+            codes = ", ".join(f"{f['code']} ({f['severity']})" for f in o["flags"])
+            print(f"{o['bundle_id']} r{o['revision']} {o['customer_no']} {o['inspector']}: {codes}")
+        print(f"{len(flagged)} of {len(out)} revisions flagged")
+    return 0
+
+
 def cmd_passwd(args: argparse.Namespace) -> int:
     import getpass
 
@@ -212,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         "stats": cmd_stats,
         "demo": cmd_demo,
         "audit": cmd_audit,
+        "authenticity": cmd_authenticity,
         "passwd": cmd_passwd,
         "bench": cmd_bench,
     }

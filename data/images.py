@@ -34,7 +34,6 @@ _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
 _DATETIME_ORIGINAL = 36867
 _OFFSET_TIME_ORIGINAL = 36881
-_DATETIME = 306
 
 
 class BadImage(Exception):
@@ -131,7 +130,9 @@ def _read_exif(img: Any) -> tuple[dt.datetime | None, float | None, float | None
         gps = exif.get_ifd(_GPS_IFD)
     except Exception:  # malformed EXIF of any kind is simply absent evidence
         return None, None, None
-    taken = _exif_time(sub.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME), sub.get(_OFFSET_TIME_ORIGINAL))
+    # only DateTimeOriginal says when the photo was taken: IFD0's DateTime is when the
+    # file was last changed (an editor re-saving it moves it), so it is no evidence
+    taken = _exif_time(sub.get(_DATETIME_ORIGINAL), sub.get(_OFFSET_TIME_ORIGINAL))
     lat = _dms(gps.get(2), gps.get(1)) if gps.get(2) is not None else None
     lon = _dms(gps.get(4), gps.get(3)) if gps.get(4) is not None else None
     if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):

@@ -190,6 +190,9 @@ class Inspection(Base):
         UniqueConstraint("bundle_id", "revision"),
         Index("ix_inspections_customer_current", "customer_no", "is_current"),
         Index("ix_inspections_submitted", "submitted_at"),
+        # the authenticity checks' evidence: an inspector's visits, a device's, in time order
+        Index("ix_inspections_inspector_started", "inspector_no", "started_at"),
+        Index("ix_inspections_device_started", "device_id", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -217,6 +220,27 @@ class Inspection(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
     photos: Mapped[list[Photo]] = relationship(lazy="raise", order_by="Photo.seq")
+
+
+class InspectionFlag(Base):
+    """An authenticity finding about one inspection revision (``data.rules.authenticity``).
+
+    ``detail`` is the structured evidence (codes, numbers, UTC times; the screens word
+    it); ``related_inspection_id`` names the other inspection that is the evidence, if
+    one is (the earlier one a photo or a report was copied from, the previous visit, the
+    nearest visit on a shared device). A revision's flags are replaced as a whole
+    whenever they are computed again; ``computed_at`` says when that was.
+    """
+
+    __tablename__ = "inspection_flags"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    code: Mapped[str] = mapped_column(String(30), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    related_inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"), index=True)
+    computed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class PostLoanTask(Base):

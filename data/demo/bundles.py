@@ -344,7 +344,18 @@ class BundleBuilder:
         parts = [rng.choice(catalog.SUMMARY_OPENINGS[opinion])]
         if receipts is not None:
             parts.append(f"近三月回款约{(receipts / 10_000).quantize(Decimal(1))}万元")
-        parts.extend(abnormal_remarks[:2])
+        if abnormal_remarks:
+            parts.extend(abnormal_remarks[:2])
+        else:
+            # what this visit saw, in the manager's own words (three of its remarks): two
+            # visits of one customer are told apart by what was found, not only by the
+            # numbers, and never read as one copied from the other
+            seen = [
+                e["remark"]
+                for e in entries
+                if e["answer"] != "NA" and e["remark"] not in catalog.GENERIC_HEALTHY
+            ]
+            parts.extend(rng.sample(seen, min(3, len(seen))))
         summary = ",".join(parts) + "," + rng.choice(catalog.SUMMARY_CLOSINGS[opinion])
         conclusion = {
             "opinion": opinion,

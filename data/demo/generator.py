@@ -26,13 +26,14 @@ import io
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from data.demo.bundles import BundleBuilder, DemoBundle
 from data.demo.checklist import load_template
-from data.demo.common import money
+from data.demo.common import CST, money
 from data.demo.photos import PhotoRenderer
-from data.demo.plan import ExifMode, PlantedProblem, Problem, Visit, plan_visits
+from data.demo.plan import ExifMode, PlantedProblem, Problem, Visit, applicable, plan_visits
 from data.demo.scales import ScaleConfig, scale_config
 from data.demo.signals import Signal, build_signals, signal_files
 from data.demo.world import World, build_world
@@ -205,6 +206,91 @@ def iter_demo_bundle_range(
             builder.build(visit)
     for visit in visits:
         yield from builder.build(visit)
+
+
+@dataclass(frozen=True)
+class DemoTask:
+    """A post-loan task the workstation issued before the demo's visits (a row of
+    ``post_loan_tasks``): one for each visit that answers a task, already done."""
+
+    task_no: str
+    customer_no: str
+    loan_no: str | None
+    kind: str
+    tier: str
+    due_on: dt.date
+    assignee_no: str
+    reason: str
+    required_photos: tuple[str, ...]
+    created_at: dt.datetime
+    closed_at: dt.datetime
+
+
+_TIERS = {
+    "NORMAL": "NORMAL",
+    "SPECIAL_MENTION": "YELLOW",
+    "SUBSTANDARD": "ORANGE",
+    "DOUBTFUL": "RED",
+    "LOSS": "RED",
+}
+_TASK_REASONS = {
+    "FIRST": "贷款发放后首次检查",
+    "ROUTINE": "按期例行检查",
+    "FOCUSED": "风险分类下调或预警信号,按期重点检查",
+    "SPECIAL": "分行专项检查",
+}
+_TASK_DAYS = {"FIRST": 30, "ROUTINE": 30, "FOCUSED": 20, "SPECIAL": 25}
+
+
+def demo_tasks(
+    scale: str = "small", seed: int = DEFAULT_SEED, today: dt.date | None = None
+) -> list[DemoTask]:
+    """The tasks the demo's bundles answer, in visit order: created 3 to 20 days before
+    the visit, due 20 to 30 days after creation (every demo visit is on time), assigned
+    to the inspector, asking for the photos the kind's required items ask for, and done
+    when the bundle was submitted."""
+    data = _cached_dataset(scale, seed, today or dt.date.today())
+    template = load_template()
+    largest_loan: dict[str, tuple[Decimal, str]] = {}
+    for loan in data.world.loans:
+        best = largest_loan.get(loan.customer_no)
+        if best is None or (loan.amount, loan.loan_no) > best:
+            largest_loan[loan.customer_no] = (loan.amount, loan.loan_no)
+    tasks: list[DemoTask] = []
+    for visit in data.visits:
+        if visit.task_no is None or visit.task_created is None:
+            continue
+        customer = visit.customer
+        tier = _TIERS[customer.classification]
+        if tier == "NORMAL" and visit.kind == "FOCUSED":
+            tier = "BLUE"
+        photos: list[str] = []
+        for item in template:
+            if (
+                item.photo
+                and visit.kind in item.required
+                and applicable(item.code, customer)
+                and item.photo not in photos
+            ):
+                photos.append(item.photo)
+        biggest = largest_loan.get(customer.customer_no)
+        created = dt.datetime.combine(visit.task_created, dt.time(8, 30), CST)
+        tasks.append(
+            DemoTask(
+                task_no=visit.task_no,
+                customer_no=customer.customer_no,
+                loan_no=biggest[1] if biggest else None,
+                kind=visit.kind,
+                tier=tier,
+                due_on=visit.task_created + dt.timedelta(days=_TASK_DAYS[visit.kind]),
+                assignee_no=visit.inspector.employee_no,
+                reason=_TASK_REASONS[visit.kind],
+                required_photos=tuple(photos),
+                created_at=created.astimezone(dt.UTC),
+                closed_at=visit.submitted.astimezone(dt.UTC),
+            )
+        )
+    return tasks
 
 
 def _builder(data: _Dataset) -> BundleBuilder:

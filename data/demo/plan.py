@@ -14,7 +14,8 @@ Rules of the schedule:
 * Visits happen on working days (some Saturdays) in four time slots per day, so one
   manager's visits, and the drive to each, never overlap. A companion is another
   manager of the same sub-branch who is free in that slot.
-* About 70% of visits answer a post-loan task (``PLT`` + creation date + sequence).
+* About 70% of visits answer a post-loan task (``PLT`` + creation date + sequence),
+  created 3 to 20 days before the visit; the others are unplanned.
 
 Planted problems: each planted inspection carries exactly one, and the inspections a
 problem copies from (sources) carry none and are never resubmitted:
@@ -24,7 +25,8 @@ problem copies from (sources) carry none and are never resubmitted:
   inspection (the same customer's previous visit, or another customer of the same
   manager).
 * ``SHORT_VISIT``: check-in to check-out takes about three minutes.
-* ``SHARED_DEVICE``: submitted from another manager's phone (same sub-branch).
+* ``SHARED_DEVICE``: submitted from another manager's phone (same sub-branch), within
+  ``SHARED_DEVICE_DAYS`` of one of that manager's own visits.
 * ``COPIED_REPORT``: checklist answers, remarks and conclusion copied word for word from
   the customer's previous inspection (of the same kind).
 * ``EXIF_MISMATCH``: one photo's EXIF time (days earlier) or GPS (far away) disagrees
@@ -99,6 +101,10 @@ _PHOTO_PRIORITY = (
     "OTHER",
 )
 _EXTRA_PHOTOS = ("OTHER", "PREMISES", "INVENTORY", "EQUIPMENT", "STOREFRONT")
+MAX_PHOTO_CATEGORIES = 6
+#: a planted shared device is used by its borrower within this many days of one of its
+#: owner's own visits (the authenticity check looks 30 days either side)
+SHARED_DEVICE_DAYS = 25
 
 
 @dataclass(slots=True)
@@ -118,6 +124,7 @@ class Visit:
     submit_delay_s: int = 0
     bundle_id: str = ""
     task_no: str | None = None
+    task_created: dt.date | None = None
     companion: StaffMember | None = None
     device: StaffMember | None = None
     items: tuple[str, ...] = ()
@@ -170,6 +177,7 @@ def plan_visits(
             task_seq += 1
             created = visit.day - dt.timedelta(days=rng.randint(3, 20))
             visit.task_no = f"PLT{created:%Y%m%d}{task_seq:06d}"
+            visit.task_created = created
         _choose_photos(visit, template, config, rng)
     planted = _plant_problems(visits, world, template, rng)
     candidates = [v for v in visits if v.clean and v.day <= world.today - dt.timedelta(days=10)]
@@ -303,23 +311,34 @@ def applicable(code: str, customer: Customer) -> bool:
 def _choose_photos(
     visit: Visit, template: tuple[TemplateItem, ...], config: ScaleConfig, rng: random.Random
 ) -> None:
-    """Photos follow the checklist: one per photo category its applicable items ask for,
-    trimmed by priority or padded with extra shots to the scale's photo count."""
+    """Photos follow the checklist: one per photo category its applicable items ask for
+    (a clean inspection never lacks the photo an item asks for), padded with extra shots
+    to the scale's photo count. An optional item that would need a seventh category is
+    left out: the app takes at most ``MAX_PHOTO_CATEGORIES`` kinds of photo a visit."""
     if not visit.items:
         visit.items = checklist_items(visit.kind, template, rng)
     wanted: list[str] = []
-    for item in template:
-        category = item.photo
-        if (
-            category
-            and category not in wanted
-            and item.code in visit.items
-            and applicable(item.code, visit.customer)
-        ):
+    dropped: set[str] = set()
+    for required in (True, False):
+        for item in template:
+            category = item.photo
+            if (
+                item.code not in visit.items
+                or (visit.kind in item.required) != required
+                or not category
+                or category in wanted
+                or not applicable(item.code, visit.customer)
+            ):
+                continue
+            if not required and len(wanted) >= MAX_PHOTO_CATEGORIES:
+                dropped.add(item.code)
+                continue
             wanted.append(category)
+    if dropped:
+        visit.items = tuple(code for code in visit.items if code not in dropped)
     count = rng.randint(config.photos_min, config.photos_max)
     wanted.sort(key=_PHOTO_PRIORITY.index)
-    chosen = wanted[:count]
+    chosen = list(wanted)
     while len(chosen) < count:
         chosen.append(rng.choice(_EXTRA_PHOTOS))
     chosen.sort(key=PHOTO_ORDER.index)
@@ -381,8 +400,14 @@ def _plant_problems(
     by_inspector: dict[str, list[Visit]] = {}
     for visit in visits:
         by_inspector.setdefault(visit.inspector.employee_no, []).append(visit)
+    near = dt.timedelta(days=SHARED_DEVICE_DAYS)
     for lender, borrower in pairs:
-        own = [v for v in by_inspector.get(borrower.employee_no, []) if v.clean]
+        lender_starts = [v.start for v in by_inspector.get(lender.employee_no, [])]
+        own = [
+            v
+            for v in by_inspector.get(borrower.employee_no, [])
+            if v.clean and any(abs(v.start - start) <= near for start in lender_starts)
+        ]
         for visit in pick(own, min(per_pair, shared_left)):
             visit.problem, visit.device = Problem.SHARED_DEVICE, lender
             shared_left -= 1

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from data import audit
 from data.audit import AuditRecord
+from data.authenticity import PhotoHashIndex, update_flags
 from data.db import Database
 from data.errors import DatabaseUnreachable, PhotoStoreError
 from data.images import PhotoStore
@@ -216,6 +217,8 @@ class Importer:
         # has nothing new to be retried against
         self._master_version = 0
         self._quarantined_at: dict[int, int] = {}
+        #: the perceptual hashes of stored photos, read once and topped up per bundle
+        self.photo_hashes = PhotoHashIndex()
 
     # -- the run ---------------------------------------------------------------------
 
@@ -610,13 +613,21 @@ class Importer:
             )
         records.append(import_event(self.actor, bundle, path, inspection_id))
         audit.append_many(s, records, at=now)
+        # the authenticity flags of this inspection and of those it is evidence for
+        update_flags(s, [inspection_id], photo_index=self.photo_hashes)
 
-    def import_parsed_batch(self, batch: list[tuple[str, ParsedBundle]], run_id: int) -> list[FileReport]:
+    def import_parsed_batch(
+        self, batch: list[tuple[str, ParsedBundle]], run_id: int, *, flags: bool = True
+    ) -> list[FileReport]:
         """Write many validated bundles in one transaction: the bulk-loading path (the
         bank-scale demo). Each bundle is still all or nothing (the batch commits or rolls
         back whole), its photos are durable before the commit, and it has its audit event.
         Bundles that need individual handling (already known, conflicting, waiting for
-        master data) go through the ordinary path afterwards."""
+        master data) go through the ordinary path afterwards.
+
+        ``flags=False`` leaves the authenticity flags of the batch to the caller, who must
+        run ``data.authenticity.recompute_all`` when the load is done (cheaper for a load
+        of many batches than keeping every batch's neighbours current)."""
         items = [(sha, data, ".jpg") for _path, b in batch for sha, data in b.photo_bytes.items()]
         for _path, b in batch:
             for doc in b.documents:
@@ -660,6 +671,8 @@ class Importer:
                 ],
                 at=now,
             )
+            if flags:
+                update_flags(s, ids, photo_index=self.photo_hashes)
             reports.extend(file_reports)
         for path, bundle in later:
             data = zip_files(files_of(bundle))
