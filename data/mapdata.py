@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from data.errors import NotFound
@@ -34,6 +35,7 @@ class PhotoPlace:
     """Where and when a photo says it was taken: by the app, and by its own EXIF."""
 
     photo_id: int
+    photo_key: str
     seq: int
     category: str
     taken_at: dt.datetime | None
@@ -107,6 +109,7 @@ def inspection_map_data(
     photos = tuple(
         PhotoPlace(
             p.id,
+            p.photo_key,
             p.seq,
             p.category,
             p.taken_at,
@@ -162,6 +165,7 @@ class CheckinPoint:
     at: dt.datetime
     inspector_name: str
     kind: str
+    worst: str | None  # the most severe authenticity flag's severity, None when clean
 
 
 @dataclass(frozen=True)
@@ -220,7 +224,15 @@ def checkin_points(
 ) -> list[CheckinPoint]:
     """The check-ins of current inspections submitted between two Beijing dates (inclusive),
     newest first, at most ``limit``."""
+    from data.models import InspectionFlag
+
     codes = _in_scope(session, scope, branch_code)
+    rank = case((InspectionFlag.severity == "HIGH", 0), (InspectionFlag.severity == "MEDIUM", 1), else_=2)
+    worst = (
+        select(InspectionFlag.inspection_id.label("iid"), func.min(rank).label("rank"))
+        .group_by(InspectionFlag.inspection_id)
+        .subquery()
+    )
     start = dt.datetime.combine(date_from, dt.time(), _BEIJING).astimezone(dt.UTC)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), _BEIJING).astimezone(dt.UTC)
     query = (
@@ -233,11 +245,13 @@ def checkin_points(
             TrackPoint.t,
             Staff.name,
             Inspection.kind,
+            worst.c.rank,
         )
         .select_from(Inspection)
         .join(Customer, Customer.customer_no == Inspection.customer_no)
         .join(Staff, Staff.employee_no == Inspection.inspector_no)
         .join(TrackPoint, (TrackPoint.inspection_id == Inspection.id) & (TrackPoint.event == "CHECKIN"))
+        .outerjoin(worst, worst.c.iid == Inspection.id)
         .where(
             Inspection.is_current.is_(True),
             Inspection.submitted_at >= start,
@@ -248,7 +262,12 @@ def checkin_points(
     )
     if codes is not None:
         query = query.where(Customer.branch_code.in_(sorted(codes)))
-    return [CheckinPoint(*row) for row in session.execute(query)]
+    severities = ("HIGH", "MEDIUM", "LOW")
+    rows: list[Any] = list(session.execute(query))
+    return [
+        CheckinPoint(iid, no, name, lat, lon, at, who, kind, None if rank is None else severities[int(rank)])
+        for iid, no, name, lat, lon, at, who, kind, rank in rows
+    ]
 
 
 def branch_points(session: Session, scope: frozenset[str] | None) -> list[BranchPoint]:

@@ -73,6 +73,11 @@ class InspectionFilter:
     status: str | None = None  # CURRENT (default list) or SUPERSEDED
     text: str | None = None  # customer name contains, or customer number starts with
     customer_no: str | None = None
+    flag: str | None = None  # a flag code, or HIGH / MEDIUM / LOW for any flag that severe
+
+
+_SEVERITIES = ("HIGH", "MEDIUM", "LOW")
+_SEVERITY_RANK = {s: i for i, s in enumerate(_SEVERITIES)}
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,12 @@ class InspectionRow:
     revision: int
     unplanned: bool
     photos: int
+    #: (code, severity) of each authenticity flag, most severe first
+    flags: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def worst(self) -> str | None:
+        return self.flags[0][1] if self.flags else None
 
 
 SORT_KEYS = ("submitted_at", "customer_name", "branch_name", "inspector_name", "kind")
@@ -135,6 +146,17 @@ def _inspection_conditions(
         conds.append(Inspection.kind == flt.kind)
     if flt.customer_no:
         conds.append(Inspection.customer_no == flt.customer_no)
+    if flt.flag:
+        from data.models import InspectionFlag
+
+        which = (
+            InspectionFlag.severity == flt.flag
+            if flt.flag in _SEVERITIES
+            else InspectionFlag.code == flt.flag
+        )
+        conds.append(
+            select(InspectionFlag.id).where(InspectionFlag.inspection_id == Inspection.id, which).exists()
+        )
     if flt.text and flt.text.strip():
         needle = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conds.append(
@@ -200,6 +222,7 @@ def inspection_page(
             stmt = stmt.where(or_(key > value, and_(key == value, Inspection.id > last_id)))
     order = (key.desc(), Inspection.id.desc()) if descending else (key.asc(), Inspection.id.asc())
     rows = session.execute(stmt.order_by(*order).limit(limit)).all()
+    flags = _flag_codes(session, [r[0] for r in rows])
     return [
         InspectionRow(
             id=r[0],
@@ -215,9 +238,30 @@ def inspection_page(
             revision=r[10],
             unplanned=r[11],
             photos=r[12],
+            flags=flags.get(r[0], ()),
         )
         for r in rows
     ]
+
+
+def _flag_codes(session: Session, ids: list[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """The flags of a page of inspections, most severe first, in one query."""
+    from data.models import InspectionFlag
+
+    if not ids:
+        return {}
+    found: dict[int, set[tuple[str, str]]] = {}
+    rows = session.execute(
+        select(InspectionFlag.inspection_id, InspectionFlag.code, InspectionFlag.severity).where(
+            InspectionFlag.inspection_id.in_(ids)
+        )
+    )
+    for inspection_id, code, severity in rows:
+        found.setdefault(inspection_id, set()).add((code, severity))
+    return {
+        i: tuple(sorted(pairs, key=lambda p: (_SEVERITY_RANK.get(p[1], 9), p[0])))
+        for i, pairs in found.items()
+    }
 
 
 def sort_value(row: InspectionRow, sort: str) -> Any:

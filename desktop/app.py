@@ -222,6 +222,8 @@ class Workstation:
             self.idle.set_minutes(self.prefs.get(IDLE_LOCK_MINUTES))
             if self.prefs.get(LANGUAGE) != before:
                 self.switch_language(self.prefs.get(LANGUAGE))
+            elif self.window is not None:
+                self.window.refresh_map_provider()
 
     def switch_language(self, language: str) -> None:
         """Apply a new language at once: the main window is rebuilt where the user was."""

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
     def _available_screens(self) -> list[Screen]:
         from views.imports import ImportsView
         from views.inspections import InspectionsView
+        from views.maps import MapScreen
 
         return [
             Screen(
@@ -93,6 +94,12 @@ class MainWindow(QMainWindow):
                 lambda: _t("Inspections"),
                 "fa5s.clipboard-check",
                 lambda: InspectionsView(self.runner, self.user, self.prefs),
+            ),
+            Screen(
+                "maps",
+                lambda: _t("Map"),
+                "fa5s.map-marked-alt",
+                lambda: MapScreen(self.runner, self.user, self.prefs),
             ),
             Screen(
                 "imports",
@@ -110,6 +117,9 @@ class MainWindow(QMainWindow):
             if self.user.role not in screen.roles:
                 continue
             widget = screen.factory()
+            opener = getattr(widget, "open_requested", None)
+            if opener is not None:
+                opener.connect(self.open_query)
             self.screens[screen.key] = widget
             self._screen_keys.append(screen.key)
             self.stack.addWidget(widget)
@@ -121,6 +131,13 @@ class MainWindow(QMainWindow):
         index = self._screen_keys.index(key)
         self.nav.setCurrentRow(index)
         return self.screens[key]
+
+    def refresh_map_provider(self) -> None:
+        """The map settings changed: every screen with a map redraws on the new tiles."""
+        for screen in self.screens.values():
+            refresh = getattr(screen, "refresh_map_provider", None)
+            if refresh is not None:
+                refresh()
 
     def current_screen(self) -> str:
         return self._screen_keys[self.nav.currentRow()]

@@ -1,5 +1,6 @@
 """The inspection records browser: a lazily paged table, a filter bar, and the detail of
-the selected inspection (summary, checklist, photos, revisions).
+the selected inspection (summary with its authenticity flags, checklist, photos, the map of
+the visit, revisions).
 
 Every database read goes through the task runner; answers to superseded requests (the
 user has since typed, sorted or picked another row) are dropped.
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.settings import LANGUAGE, Preferences
 from desktop.tasks import Changes, Latest, TaskRunner
 from widgets.filter_bar import FilterBar
+from widgets.flag_words import CODES, SEVERITY_COLOURS, evidence, flag_name, severity_name
 from widgets.labels import (
     answer_name,
     category_name,
@@ -49,13 +51,33 @@ from widgets.lazy_table import Column, KeysetTableModel
 from widgets.photos import PhotoGallery, PhotoItem, PhotoViewer
 
 KINDS = ("FIRST", "ROUTINE", "FOCUSED", "SPECIAL")
-FILTER_KEYS = ("date_from", "date_to", "branch_code", "inspector_no", "kind", "status", "text", "customer_no")
+FILTER_KEYS = (
+    "date_from",
+    "date_to",
+    "branch_code",
+    "inspector_no",
+    "kind",
+    "status",
+    "flag",
+    "text",
+    "customer_no",
+)
 _ABNORMAL = QColor("#fde2e1")
-_RED = QColor("#b00020")
+
+
+_SEVERITY_QCOLOURS = {k: QColor(v) for k, v in SEVERITY_COLOURS.items()}
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("Inspections", text)
+
+
+def _flags_text(row: Any) -> str:
+    """The most severe flag by name, and how many more: "Check-in away from the customer +2"."""
+    if not row.flags:
+        return ""
+    first = flag_name(row.flags[0][0])
+    return first if len(row.flags) == 1 else f"{first} +{len(row.flags) - 1}"
 
 
 def answer_text(a: Any) -> str:
@@ -113,6 +135,7 @@ class InspectionsView(QWidget):
         self._count_latest = Latest()
         self._detail_latest = Latest()
         self._filters: dict[str, Any] = {}
+        self._flags: tuple[Any, ...] = ()
         self._store: Any = None
         self._detail: Any = None
         self._build()
@@ -200,9 +223,10 @@ class InspectionsView(QWidget):
             Column(
                 "flags",
                 lambda: _t("Flags"),
-                lambda r: _t("Unplanned") if r.unplanned else "",
-                width=80,
-                foreground=lambda r: _RED if r.unplanned else None,
+                _flags_text,
+                width=190,
+                tooltip=lambda r: "\n".join(f"{severity_name(s)} · {flag_name(c)}" for c, s in r.flags) or None,
+                foreground=lambda r: _SEVERITY_QCOLOURS.get(r.worst or ""),
             ),
             Column("photos", lambda: _t("Photos"), lambda r: str(r.photos), numeric=True, width=60),
         ]
@@ -225,6 +249,14 @@ class InspectionsView(QWidget):
         self.gallery.thumbnail_wanted.connect(self._fetch_thumbnail)
         self.gallery.photo_activated.connect(self.open_viewer)
         tabs.addTab(self.gallery, _t("Photos"))
+        # the map (QtWebEngine, folium) is built the first time its tab is opened
+        self.map_tab = QWidget()
+        QVBoxLayout(self.map_tab).setContentsMargins(0, 0, 0, 0)
+        self.map_panel: Any = None
+        self._scene_for: int | None = None
+        self._scene_latest = Latest()
+        tabs.addTab(self.map_tab, _t("Map and checks"))
+        tabs.currentChanged.connect(self._on_tab)
         revisions = QWidget()
         rl = QVBoxLayout(revisions)
         self.revisions = QListWidget()
@@ -261,6 +293,12 @@ class InspectionsView(QWidget):
             inspectors=[(c.value, c.label) for c in staff],
             kinds=[(k, kind_name(k)) for k in KINDS],
             statuses=[("SUPERSEDED", status_name("SUPERSEDED"))],
+            flags=[
+                ("HIGH", _t("Any high-severity flag")),
+                ("MEDIUM", _t("Any medium-severity flag")),
+                ("LOW", _t("Any low-severity flag")),
+                *((code, flag_name(code)) for code in CODES),
+            ],
         )
         self.filter_bar.set_values(self._filters)
 
@@ -273,11 +311,15 @@ class InspectionsView(QWidget):
         return filters_to_query(self._filters)
 
     def open_query(self, query: str) -> None:
-        """Open the list already filtered (e.g. from a chart): ``inspections?kind=FOCUSED``."""
+        """Open the list already filtered (e.g. from a chart): ``inspections?kind=FOCUSED``;
+        ``inspection=ID`` also opens that inspection's detail (e.g. from the map)."""
         self._filters = filters_from_query(query)
         self.filter_bar.set_values(self._filters)
         self.state_changed.emit(self.query())
         self.reload()
+        wanted = dict(parse_qsl(query.partition("?")[2])).get("inspection", "")
+        if wanted.isdigit():
+            self.show_inspection(int(wanted))
 
     def _filter(self) -> Any:
         from data.queries import InspectionFilter
@@ -333,7 +375,8 @@ class InspectionsView(QWidget):
         self.runner.read(page, done, failed, label="inspections page", owner=self)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.tables & {"inspections", "customers", "branches", "staff"}:
+        if changes.tables & {"inspections", "customers", "branches", "staff", "inspection_flags"}:
+            self._scene_for = None
             self.reload()
 
     # -- detail ---------------------------------------------------------------------------
@@ -359,14 +402,76 @@ class InspectionsView(QWidget):
 
                 assert isinstance(self.runner.db, Database)
                 store = photo_store_for(self.runner.db)
-            return inspection_detail(session, inspection_id, scope), store
+            from data.authenticity import flags_for
+
+            detail = inspection_detail(session, inspection_id, scope)
+            return detail, store, flags_for(session, [inspection_id])[inspection_id]
 
         def done(result: Any) -> None:
             if self._detail_latest.is_current(token):
-                detail, self._store = result
+                detail, self._store, self._flags = result
                 self._show_detail(detail)
+                if self.tabs.currentWidget() is self.map_tab:
+                    self._load_scene()
 
         self.runner.read(load, done, label="inspection detail", owner=self)
+
+    # -- the map of the visit ---------------------------------------------------------------
+
+    def _on_tab(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.map_tab:
+            self._load_scene()
+
+    def _ensure_map(self) -> Any:
+        if self.map_panel is None:
+            from desktop.settings import map_tile_provider
+            from views._scenes import wgs84_to
+            from widgets.inspection_map import InspectionMapPanel
+
+            self.map_panel = InspectionMapPanel(map_tile_provider(self.prefs), wgs84_to)
+            self.map_panel.photo_clicked.connect(self._open_photo_by_id)
+            self.map_tab.layout().addWidget(self.map_panel)
+        return self.map_panel
+
+    def refresh_map_provider(self) -> None:
+        """The map settings changed: redraw with the new tile provider."""
+        if self.map_panel is not None:
+            from desktop.settings import map_tile_provider
+
+            self.map_panel.set_provider(map_tile_provider(self.prefs))
+
+    def _load_scene(self) -> None:
+        d = self._detail
+        panel = self._ensure_map()
+        if d is None:
+            panel.set_scene(None)
+            return
+        if self._scene_for == d.id:
+            return
+        token = self._scene_latest.next()
+        scope, inspection_id, flags = self.user.scope, d.id, self._flags
+
+        def load(session: Any) -> Any:
+            from data.authenticity import load_thresholds_in
+            from data.mapdata import inspection_map_data
+
+            return inspection_map_data(session, inspection_id, scope), load_thresholds_in(session)
+
+        def done(result: Any) -> None:
+            if not self._scene_latest.is_current(token):
+                return
+            from views._scenes import build_scene
+
+            data, thresholds = result
+            panel.set_scene(build_scene(data, flags, thresholds.checkin_min_m))
+            self._scene_for = inspection_id
+
+        self.runner.read(load, done, label="inspection map", owner=self)
+
+    def _open_photo_by_id(self, photo_id: int) -> None:
+        keys = [item.key for item in self.gallery.photos()]
+        if str(photo_id) in keys:
+            self.open_viewer(keys.index(str(photo_id)))
 
     def _show_empty_detail(self) -> None:
         self.summary.setHtml(
@@ -403,6 +508,20 @@ class InspectionsView(QWidget):
         parts = [f"<h3>{e(d.customer_name)}</h3><table cellspacing='2' cellpadding='2'>"]
         parts += [f"<tr><td style='color:#555'>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in rows]
         parts.append("</table>")
+        parts.append(f"<h4>{e(_t('Authenticity checks'))}</h4>")
+        if self._flags:
+            captions = {p.photo_key: f"{category_name(p.category)} #{i + 1}" for i, p in enumerate(d.photos)}
+            parts.append("<ul>")
+            for f in self._flags:
+                colour = SEVERITY_COLOURS.get(f.severity, "#333")
+                text = evidence(f.code, f.detail, lambda key: captions.get(key, str(key)))
+                parts.append(
+                    f"<li><b style='color:{colour}'>{e(severity_name(f.severity))} · {e(flag_name(f.code))}</b>"
+                    f"<br>{e(text)}</li>"
+                )
+            parts.append("</ul>")
+        else:
+            parts.append(f"<p style='color:#2e7d32'>{e(_t('No findings: nothing suggests the visit was not as reported.'))}</p>")
         if d.loans:
             parts.append(f"<h4>{e(_t('Loans'))}</h4><table cellspacing='0' cellpadding='3' border='0'>")
             parts.append(

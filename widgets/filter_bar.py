@@ -1,4 +1,4 @@
-"""A filter bar: date range, branch, inspector, kind, status and a text search.
+"""A filter bar: date range, branch, inspector, kind, status, flag and a text search.
 
 It takes plain choices (value, label) and emits ``filters_changed`` with a plain dict;
 typing in the search box waits 300 ms after the last key before emitting.
@@ -72,6 +72,8 @@ class FilterBar(QWidget):
         self.inspector.setMinimumContentsLength(10)
         self.kind = QComboBox()
         self.status = QComboBox()
+        self.flag = QComboBox()
+        self.flag.setMinimumContentsLength(8)
         self.search = QLineEdit()
         self.search.setPlaceholderText(_t("Customer name or number"))
         self.search.setClearButtonEnabled(True)
@@ -86,6 +88,7 @@ class FilterBar(QWidget):
             (_t("Inspector"), self.inspector),
             (_t("Kind"), self.kind),
             (_t("Status"), self.status),
+            (_t("Flag"), self.flag),
         ):
             layout.addWidget(QLabel(label))
             layout.addWidget(combo)
@@ -96,7 +99,7 @@ class FilterBar(QWidget):
         self._debounce.setInterval(300)
         self._debounce.timeout.connect(self._emit)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        for combo in (self.branch, self.inspector, self.kind, self.status):
+        for combo in (self.branch, self.inspector, self.kind, self.status, self.flag):
             combo.currentIndexChanged.connect(lambda _i: self._emit())
         self.date_from.changed.connect(self._emit)
         self.date_to.changed.connect(self._emit)
@@ -122,11 +125,13 @@ class FilterBar(QWidget):
         inspectors: Sequence[tuple[str, str]],
         kinds: Sequence[tuple[str, str]],
         statuses: Sequence[tuple[str, str]],
+        flags: Sequence[tuple[str, str]] = (),
     ) -> None:
         self._fill(self.branch, branches, _t("All branches"))
         self._fill(self.inspector, inspectors, _t("All inspectors"))
         self._fill(self.kind, kinds, _t("All kinds"))
         self._fill(self.status, statuses, _t("Current"))
+        self._fill(self.flag, flags, _t("Any or none"))
 
     def values(self) -> dict[str, Any]:
         return {
@@ -136,6 +141,7 @@ class FilterBar(QWidget):
             "inspector_no": self.inspector.currentData(),
             "kind": self.kind.currentData(),
             "status": self.status.currentData(),
+            "flag": self.flag.currentData(),
             "text": self.search.text().strip() or None,
         }
 
@@ -149,6 +155,7 @@ class FilterBar(QWidget):
             ("inspector_no", self.inspector),
             ("kind", self.kind),
             ("status", self.status),
+            ("flag", self.flag),
         ):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(values.get(key))))

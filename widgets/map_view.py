@@ -409,7 +409,10 @@ class MapView(QWidget):
         self.web.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.web.setAcceptDrops(False)
         layout.addWidget(self.web, 1)
-        self.profile = QWebEngineProfile()  # no storage name: off the record
+        # no storage name: off the record. A profile must outlive its pages: it is this
+        # widget's child created after the view, so the view (and the page, its child) are
+        # deleted first
+        self.profile = QWebEngineProfile(self)
         self.profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
         self.profile.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies)
         self.profile.setSpellCheckEnabled(False)
@@ -417,8 +420,6 @@ class MapView(QWidget):
         self.guard = RequestGuard(self.profile)
         self.profile.setUrlRequestInterceptor(self.guard)
         self.page = _MapPage(self.profile, self.web)
-        # a profile must outlive its pages: as the page's child it is deleted just after it
-        self.profile.setParent(self.page)
         _harden(self.page.settings())
         self.web.setPage(self.page)
         self.bridge = _Bridge(self)

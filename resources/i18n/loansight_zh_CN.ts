@@ -122,6 +122,10 @@
       <translation>当前版本</translation>
     </message>
     <message>
+      <source>Any or none</source>
+      <translation>全部</translation>
+    </message>
+    <message>
       <source>Branch</source>
       <translation>机构</translation>
     </message>
@@ -136,6 +140,157 @@
     <message>
       <source>Status</source>
       <translation>状态</translation>
+    </message>
+    <message>
+      <source>Flag</source>
+      <translation>疑点</translation>
+    </message>
+  </context>
+  <context>
+    <name>Flags</name>
+    <message>
+      <source>Check-in away from the customer</source>
+      <translation>签到偏离客户地址</translation>
+    </message>
+    <message>
+      <source>Photo taken elsewhere</source>
+      <translation>照片拍摄地点不符</translation>
+    </message>
+    <message>
+      <source>Photo time outside the visit</source>
+      <translation>照片时间不在检查时段内</translation>
+    </message>
+    <message>
+      <source>Photo reused from another inspection</source>
+      <translation>照片与其他检查重复</translation>
+    </message>
+    <message>
+      <source>Visit too short</source>
+      <translation>现场停留过短</translation>
+    </message>
+    <message>
+      <source>Impossible travel</source>
+      <translation>行程速度不可能</translation>
+    </message>
+    <message>
+      <source>Signs of a mock location</source>
+      <translation>疑似虚拟定位</translation>
+    </message>
+    <message>
+      <source>Device shared with another inspector</source>
+      <translation>设备与他人共用</translation>
+    </message>
+    <message>
+      <source>Report copied from an earlier one</source>
+      <translation>检查报告疑似复制</translation>
+    </message>
+    <message>
+      <source>Required photo missing</source>
+      <translation>缺少必需照片</translation>
+    </message>
+    <message>
+      <source>Unplanned</source>
+      <translation>计划外</translation>
+    </message>
+    <message>
+      <source>EXIF</source>
+      <translation>EXIF</translation>
+    </message>
+    <message>
+      <source>app</source>
+      <translation>App</translation>
+    </message>
+    <message>
+      <source>{m:.0f} m</source>
+      <translation>{m:.0f} 米</translation>
+    </message>
+    <message>
+      <source>The bundle answers no post-loan task.</source>
+      <translation>本次检查未对应任何贷后任务。</translation>
+    </message>
+    <message>
+      <source>High</source>
+      <translation>高</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <translation>中</translation>
+    </message>
+    <message>
+      <source>Low</source>
+      <translation>低</translation>
+    </message>
+    <message>
+      <source>{km:.1f} km</source>
+      <translation>{km:.1f} 公里</translation>
+    </message>
+    <message>
+      <source>The check-in is {distance} from the customer's registered place (limit {limit}).</source>
+      <translation>签到位置距客户登记地址 {distance}（上限 {limit}）。</translation>
+    </message>
+    <message>
+      <source>{photo}: {places} (limit {limit}).</source>
+      <translation>{photo}：{places}（上限 {limit}）。</translation>
+    </message>
+    <message>
+      <source>{photo}: {times} (visit {start} to {end}).</source>
+      <translation>{photo}：{times}（检查时段 {start} 至 {end}）。</translation>
+    </message>
+    <message>
+      <source>{n} photo(s) match photos of the inspection of {other} ({identical} identical, the rest near-duplicates).</source>
+      <translation>{n} 张照片与 {other} 的检查照片相同或相近（其中 {identical} 张完全相同，其余为近似重复）。</translation>
+    </message>
+    <message>
+      <source>Check-in to check-out took {minutes:.0f} min (minimum {limit:.0f} min).</source>
+      <translation>签到至签退仅 {minutes:.0f} 分钟（最少 {limit:.0f} 分钟）。</translation>
+    </message>
+    <message>
+      <source>{distance} from the previous visit's end ({at}) in {minutes:.0f} min: {speed} (limit {limit:.0f} km/h).</source>
+      <translation>距上一次检查结束地点（{at}）{distance}，用时 {minutes:.0f} 分钟：{speed}（上限 {limit:.0f} 公里/小时）。</translation>
+    </message>
+    <message>
+      <source>Device {device} was also used by {inspectors} within {days:.0f} days.</source>
+      <translation>设备 {device} 在 {days:.0f} 天内也被 {inspectors} 使用。</translation>
+    </message>
+    <message>
+      <source>The conclusion is {pct:.0f}% alike that of the inspection of {other}.</source>
+      <translation>检查结论与 {other} 的检查相似度达 {pct:.0f}%。</translation>
+    </message>
+    <message>
+      <source>Item {item} asks for a {category} photo; there is none.</source>
+      <translation>检查项 {item} 要求提供“{category}”照片，但未提供。</translation>
+    </message>
+    <message>
+      <source>no time at all</source>
+      <translation>用时为零</translation>
+    </message>
+    <message>
+      <source>The bundle names task {task}, which was never issued.</source>
+      <translation>本次检查所填任务 {task} 并未下发。</translation>
+    </message>
+    <message>
+      <source>{source} place {distance} from the check-in</source>
+      <translation>{source}位置距签到点 {distance}</translation>
+    </message>
+    <message>
+      <source>{source} time {at}, {minutes:.0f} min outside</source>
+      <translation>{source}时间 {at}，超出 {minutes:.0f} 分钟</translation>
+    </message>
+    <message>
+      <source>{v:.0f} km/h</source>
+      <translation>{v:.0f} 公里/小时</translation>
+    </message>
+    <message>
+      <source>{n} point(s) report an accuracy of exactly 0</source>
+      <translation>{n} 个定位点精度恰为 0</translation>
+    </message>
+    <message>
+      <source>{n} consecutive points at the identical position</source>
+      <translation>连续 {n} 个定位点坐标完全相同</translation>
+    </message>
+    <message>
+      <source>a jump of {distance} at {speed}</source>
+      <translation>跳变 {distance}，速度 {speed}</translation>
     </message>
   </context>
   <context>
@@ -379,6 +534,10 @@
       <translation>照片</translation>
     </message>
     <message>
+      <source>Map and checks</source>
+      <translation>地图与核查</translation>
+    </message>
+    <message>
       <source>Compare with the next revision</source>
       <translation>与下一版本比较</translation>
     </message>
@@ -527,12 +686,28 @@
       <translation>请选择一个有后续版本的版本。</translation>
     </message>
     <message>
-      <source>Unplanned</source>
-      <translation>计划外</translation>
+      <source>Any high-severity flag</source>
+      <translation>有高风险疑点</translation>
+    </message>
+    <message>
+      <source>Any medium-severity flag</source>
+      <translation>有中风险疑点</translation>
+    </message>
+    <message>
+      <source>Any low-severity flag</source>
+      <translation>有低风险疑点</translation>
     </message>
     <message>
       <source>Select an inspection to see it here.</source>
       <translation>选择一条检查记录以在此查看。</translation>
+    </message>
+    <message>
+      <source>Unplanned</source>
+      <translation>计划外</translation>
+    </message>
+    <message>
+      <source>Authenticity checks</source>
+      <translation>真实性核查</translation>
     </message>
     <message>
       <source>Conclusion</source>
@@ -565,6 +740,10 @@
     <message>
       <source>superseded</source>
       <translation>已被替代</translation>
+    </message>
+    <message>
+      <source>No findings: nothing suggests the visit was not as reported.</source>
+      <translation>未发现疑点：没有迹象表明本次检查与所报不符。</translation>
     </message>
     <message>
       <source>Loans</source>
@@ -928,6 +1107,10 @@
       <translation>贷后检查</translation>
     </message>
     <message>
+      <source>Map</source>
+      <translation>地图</translation>
+    </message>
+    <message>
       <source>Imports</source>
       <translation>数据导入</translation>
     </message>
@@ -1031,6 +1214,73 @@ Database: {db}</source>
     <message>
       <source>Map tiles cannot be loaded from {provider}. The map shows an offline grid under the points and keeps working.</source>
       <translation>无法从{provider}加载地图瓦片。地图以离线经纬网格显示各点位，其余功能照常可用。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Maps</name>
+    <message>
+      <source>no findings</source>
+      <translation>无疑点</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Check-ins</source>
+      <translation>签到</translation>
+    </message>
+    <message>
+      <source>Flagged check-ins only</source>
+      <translation>仅显示有疑点的签到</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>Check-ins from</source>
+      <translation>签到日期</translation>
+    </message>
+    <message>
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <source>Legend</source>
+      <translation>图例</translation>
+    </message>
+    <message>
+      <source>All branches in scope</source>
+      <translation>权限内全部机构</translation>
+    </message>
+    <message>
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <source>Customer (not yet tiered)</source>
+      <translation>客户（尚未分层）</translation>
+    </message>
+    <message>
+      <source>Check-in, no findings</source>
+      <translation>签到，无疑点</translation>
+    </message>
+    <message>
+      <source>Client manager</source>
+      <translation>客户经理</translation>
+    </message>
+    <message>
+      <source>Checks</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <source>{customers} customers, {checkins} check-ins</source>
+      <translation>客户 {customers} 户，签到 {checkins} 次</translation>
+    </message>
+    <message>
+      <source>Check-in, {severity} severity</source>
+      <translation>签到，{severity}风险疑点</translation>
     </message>
   </context>
   <context>

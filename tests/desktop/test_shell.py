@@ -43,28 +43,28 @@ def _settle(qtbot: Any, runner: Any) -> None:
     qtbot.waitUntil(lambda: runner.running() == 0, timeout=20_000)
 
 
-def test_head_office_gets_inspections_and_imports(qtbot: Any, runner: Any, user_for: Any, prefs: Any) -> None:
+def test_head_office_gets_inspections_map_and_imports(qtbot: Any, runner: Any, user_for: Any, prefs: Any) -> None:
     window = _window(qtbot, runner, user_for("H0001"), prefs)
-    assert list(window.screens) == ["inspections", "imports"]
+    assert list(window.screens) == ["inspections", "maps", "imports"]
     assert isinstance(window.screens["inspections"], InspectionsView)
     assert isinstance(window.screens["imports"], ImportsView)
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Inspections", "Imports"]
-    assert window.stack.count() == 2
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Inspections", "Map", "Imports"]
+    assert window.stack.count() == 3
     assert window.current_screen() == "inspections"
     assert window.stack.currentWidget() is window.screens["inspections"]
     assert "&Pull now" in [a.text() for a in _menu(window, "&File")]
 
 
 @pytest.mark.parametrize("employee", ["A0311", "A0315"])
-def test_a_branch_approver_gets_the_inspections_only(
+def test_a_branch_approver_gets_the_inspections_and_the_map(
     qtbot: Any, runner: Any, user_for: Any, prefs: Any, employee: str
 ) -> None:
     window = _window(qtbot, runner, user_for(employee), prefs)
-    assert list(window.screens) == ["inspections"]
-    assert window.nav.count() == window.stack.count() == 1
+    assert list(window.screens) == ["inspections", "maps"]
+    assert window.nav.count() == window.stack.count() == 2
     assert "&Pull now" not in [a.text() for a in _menu(window, "&File")]
     screens = [a for a in _menu(window, "&View") if a.shortcut().toString().startswith("Ctrl+")]
-    assert [(a.text(), a.shortcut().toString()) for a in screens] == [("Inspections", "Ctrl+1")]
+    assert [(a.text(), a.shortcut().toString()) for a in screens] == [("Inspections", "Ctrl+1"), ("Map", "Ctrl+2")]
 
 
 def test_show_screen_and_the_navigation_bar_switch_the_stack(
@@ -73,7 +73,7 @@ def test_show_screen_and_the_navigation_bar_switch_the_stack(
     window = _window(qtbot, runner, user_for("H0001"), prefs)
     assert window.show_screen("imports") is window.screens["imports"]
     assert window.stack.currentWidget() is window.screens["imports"]
-    assert window.nav.currentRow() == 1
+    assert window.nav.currentRow() == 2
     assert window.current_screen() == "imports"
     window.nav.setCurrentRow(0)
     assert window.stack.currentWidget() is window.screens["inspections"]
@@ -85,9 +85,11 @@ def test_view_menu_and_ctrl_number_shortcuts_switch_screens(
 ) -> None:
     window = _window(qtbot, runner, user_for("H0001"), prefs)
     _activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() == "imports"
     assert window.stack.currentWidget() is window.screens["imports"]
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen() == "maps"
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() == "inspections"
     # the same actions from the View menu
