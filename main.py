@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="also time the inspections table over this database (build it with 'demo --scale bank')",
     )
+    p.add_argument("--hashes", type=int, default=1_000_000, help="pHashes in the near-duplicate index benchmark")
     return parser
 
 
@@ -244,6 +245,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from tests.benchmarks.bench_import import run_benchmarks
 
     results = run_benchmarks(bundles=args.bundles, db_url=args.db)
+    from tests.benchmarks.bench_phash import run_phash_benchmark
+
+    results.update({f"phash.{k}": v for k, v in run_phash_benchmark(n=args.hashes).items()})
+    from tests.benchmarks.bench_map import run_map_benchmark
+
+    results.update({f"map.{k}": v for k, v in run_map_benchmark().items()})
     if args.gui_db:
         from tests.benchmarks.bench_gui import run_gui_benchmark
 

@@ -67,8 +67,8 @@ from data.rules.authenticity import (
     Thresholds,
     VisitFacts,
     assess,
+    at_least_alike,
     normalise_text,
-    similarity,
     visit_order,
 )
 from data.rules.phash_index import PhashIndex
@@ -307,7 +307,7 @@ def _touched(session: Session, changed: Sequence[Any], t: Thresholds, index: Pho
             ).all()
             for row in later:
                 text = normalise_text(_conclusion(row.summary, row.follow_up))
-                if similarity(own_text, text) >= t.copy_similarity:
+                if at_least_alike(own_text, text, t.copy_similarity) is not None:
                     out.add(int(row.id))
     f = table(InspectionFlag).c
     out.update(
@@ -403,6 +403,7 @@ class _OwnPhoto:
     key: str
     sha256: str
     phash: int | None
+    category: str = ""
 
 
 def _load_visits(
@@ -501,7 +502,9 @@ def _load_visits(
                 ),
             )
         )
-        own[r.inspection_id].append(_OwnPhoto(int(r.id), r.photo_key, r.sha256, _hash_value(r.phash)))
+        own[r.inspection_id].append(
+            _OwnPhoto(int(r.id), r.photo_key, r.sha256, _hash_value(r.phash), r.category)
+        )
     wants = _photo_items()
     a = table(ChecklistAnswer).c
     items: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
@@ -736,6 +739,7 @@ def _photo_matches(
                 p.photo_key,
                 p.sha256,
                 p.phash,
+                p.category,
                 p.inspection_id,
                 i.bundle_id,
                 i.inspector_no,
@@ -771,7 +775,9 @@ def _photo_matches(
                 identical = row.sha256 == ph.sha256
                 if identical or distance <= t.duplicate_max_distance:
                     peer = Peer(int(row.inspection_id), row.bundle_id, row.inspector_no, row.started_at)
-                    found.append(PhotoMatch(ph.key, peer, row.photo_key, distance, identical))
+                    found.append(
+                        PhotoMatch(ph.key, peer, row.photo_key, distance, identical, row.category == ph.category)
+                    )
         if found:
             out[inspection_id] = tuple(found)
     return out

@@ -243,6 +243,17 @@ class InspectionFlag(Base):
     computed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class PendingFlags(Base):
+    """Inspections whose authenticity flags are still to be computed: a queue written in
+    the transaction that imports the bundle, emptied by the transaction that computes the
+    flags (in batches, which costs a fraction of one bundle at a time). Whatever a killed
+    import left here is computed by the next one."""
+
+    __tablename__ = "flags_pending"
+
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), primary_key=True)
+
+
 class PostLoanTask(Base):
     """A post-loan task the health check created, for the mobile app (INTERCHANGE.md).
 

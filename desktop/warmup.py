@@ -9,6 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+_FIRST_SCREENS_IMPORT = (
+    "data.authenticity",
+    "data.checklist",
+    "data.mapdata",
+    "data.settings",
+    "views.imports",
+    "views.inspections",
+    "views.maps",
+    "widgets.flag_words",
+    "widgets.photos",
+)
+
 
 def warm_up(db: Any) -> None:
     """Import what the screens will need and run their first queries once."""
@@ -18,9 +30,13 @@ def warm_up(db: Any) -> None:
         inspection_page(session, None, InspectionFilter(), limit=1)
         inspection_count(session, frozenset({"-"}), InspectionFilter())
         filter_choices(session, frozenset({"-"}))
-    import views.imports
-    import views.inspections  # noqa: F401
-    import widgets.photos  # noqa: F401
+    # what the first screens import on their workers: an import holds the interpreter for
+    # its whole length (PySide's import hook even reads each module's source), which the
+    # GUI thread would feel as a stall of 100 ms and more
+    import importlib
+
+    for name in _FIRST_SCREENS_IMPORT:
+        importlib.import_module(name)
 
 
 def common_han() -> str:

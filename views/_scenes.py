@@ -23,6 +23,8 @@ from widgets.map_scene import (
     photo_ref,
 )
 
+EXIF_PLACE_NOISE_M = 30.0
+
 
 def wgs84_to(crs: str, lat: float, lon: float) -> tuple[float, float]:
     """The map widget's transform: stored WGS-84 to the tile provider's datum."""
@@ -66,16 +68,17 @@ def build_scene(data: Any, flags: Sequence[Any], geofence_m: float) -> Inspectio
             return None
         return PlaceMark(fix.lat, fix.lon, fix.t, fix.accuracy_m, distance)
 
+    from data.rules.coords import haversine_m
+
     photos = []
     for p in data.photos:
         if p.lat is None or p.lon is None:
             continue
-        exif_differs = p.exif_lat is not None and p.exif_lon is not None and (p.exif_lat, p.exif_lon) != (p.lat, p.lon)
         exif_distance = None
-        if exif_differs:
-            from data.rules.coords import haversine_m
-
+        if p.exif_lat is not None and p.exif_lon is not None:
             exif_distance = haversine_m(p.lat, p.lon, p.exif_lat, p.exif_lon)
+        # a few metres between two fixes of one phone is GPS noise, not a second place
+        exif_differs = exif_distance is not None and exif_distance > EXIF_PLACE_NOISE_M
         photos.append(
             ScenePhoto(
                 p.photo_id,
@@ -84,7 +87,7 @@ def build_scene(data: Any, flags: Sequence[Any], geofence_m: float) -> Inspectio
                 p.lon,
                 p.exif_lat if exif_differs else None,
                 p.exif_lon if exif_differs else None,
-                exif_distance,
+                exif_distance if exif_differs else None,
                 p.taken_at,
             )
         )

@@ -131,7 +131,7 @@ class FilterBar(QWidget):
         self._fill(self.inspector, inspectors, _t("All inspectors"))
         self._fill(self.kind, kinds, _t("All kinds"))
         self._fill(self.status, statuses, _t("Current"))
-        self._fill(self.flag, flags, _t("Any or none"))
+        self._fill(self.flag, flags, _t("All"))
 
     def values(self) -> dict[str, Any]:
         return {

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -55,10 +55,21 @@ from data.ingest.common import FileRejected, FileReport, RowError, decode_text, 
 from data.ingest.master import REQUIRED_COLUMNS, MasterImporter, existing_keys
 from data.ingest.signals import REQUIRED_COLUMNS as SIGNAL_COLUMNS
 from data.ingest.signals import import_signals, jsonl_rows
-from data.models import Customer, ImportFile, ImportRun, Inspection, QuarantineEntry, Staff, table
+from data.models import (
+    Customer,
+    ImportFile,
+    ImportRun,
+    Inspection,
+    PendingFlags,
+    QuarantineEntry,
+    Staff,
+    table,
+)
 from data.settings import photo_store_for
 
 PREFETCH = 3  # items read and validated ahead of the one being written
+#: inspections whose flags are computed together: a batch costs about what three single ones do
+FLAG_BATCH = 25
 
 KIND_ORDER = {"branches": 0, "staff": 1, "customers": 2, "loans": 3, "signals": 4, "bundle": 5, "unknown": 6}
 _MASTER_NAMES = {
@@ -219,6 +230,27 @@ class Importer:
         self._quarantined_at: dict[int, int] = {}
         #: the perceptual hashes of stored photos, read once and topped up per bundle
         self.photo_hashes = PhotoHashIndex()
+        self._queued = 0  # inspections queued for flags since the last flush
+
+    def flush_flags(self) -> int:
+        """Compute the authenticity flags of every queued inspection (and of those their
+        evidence touches) and empty the queue, in one transaction per ``FLAG_BATCH``.
+        Includes what an earlier, killed run left queued. Returns how many were done."""
+        done = 0
+        while True:
+            with self.db.write_session() as s:
+                ids = list(
+                    s.execute(
+                        select(PendingFlags.inspection_id).order_by(PendingFlags.inspection_id).limit(FLAG_BATCH)
+                    ).scalars()
+                )
+                if not ids:
+                    break
+                update_flags(s, ids, photo_index=self.photo_hashes)
+                s.execute(delete(PendingFlags).where(PendingFlags.inspection_id.in_(ids)))
+            done += len(ids)
+        self._queued = 0
+        return done
 
     # -- the run ---------------------------------------------------------------------
 
@@ -246,11 +278,13 @@ class Importer:
         items = order_items(local)
         self.store.sweep_incoming()
         try:
+            self._guarded_flush()  # what a killed run left queued
             self._import_all(items, report)
             for source in sources:
                 if is_feed(source):
                     FeedReader(self, source).run(report)
             self.retry_quarantine(report)
+            self._guarded_flush()
         except RunFailed as exc:
             report.failed = str(exc)
         self._release_threads()
@@ -323,9 +357,19 @@ class Importer:
                     return self.commit(f.result(), run_id)
 
                 report.files.append(self.guarded(item, commit))
+                if self._queued >= FLAG_BATCH:
+                    self._guarded_flush()
                 done += 1
                 if self.progress:
                     self.progress(done, len(items), item.path)
+
+    def _guarded_flush(self) -> None:
+        """A batch of flags between bundles. A database that stopped answering fails the
+        run as any write would; the queue keeps the work for the next run."""
+        try:
+            self.flush_flags()
+        except (OperationalError, DatabaseUnreachable) as exc:
+            raise RunFailed(f"database unreachable: {exc}") from exc
 
     def guarded_import(self, item: SourceItem, run_id: int) -> FileReport:
         return self.guarded(item, lambda: self.import_item(item, run_id))
@@ -613,8 +657,10 @@ class Importer:
             )
         records.append(import_event(self.actor, bundle, path, inspection_id))
         audit.append_many(s, records, at=now)
-        # the authenticity flags of this inspection and of those it is evidence for
-        update_flags(s, [inspection_id], photo_index=self.photo_hashes)
+        # the authenticity flags of this inspection and of those it is evidence for are
+        # computed with the next batch (``flush_flags``); the queue entry commits with it
+        s.execute(insert(PendingFlags).values(inspection_id=inspection_id))
+        self._queued += 1
 
     def import_parsed_batch(
         self, batch: list[tuple[str, ParsedBundle]], run_id: int, *, flags: bool = True

@@ -10,7 +10,7 @@ other inspection that is its evidence.
 | ``OFF_SITE_CHECKIN`` | the check-in is farther than max(200 m, 2 × its accuracy) from the customer's registered place | HIGH: the visit may not have been at the customer at all |
 | ``PHOTO_OFF_SITE`` | a photo's place (app-recorded, or its EXIF GPS when readable) is farther than max(300 m, 2 × the check-in accuracy) from the check-in | MEDIUM: one photo taken elsewhere |
 | ``PHOTO_TIME_OUTSIDE_VISIT`` | a photo's time (app-recorded, or its EXIF original time) lies outside [check-in − 30 min, check-out + 30 min] | MEDIUM |
-| ``DUPLICATE_PHOTO`` | a photo is byte-identical to, or a near-duplicate of, a photo of another inspection; raised on the later one, naming the earlier | HIGH: evidence handed in twice |
+| ``DUPLICATE_PHOTO`` | a photo is byte-identical to, or a near-duplicate of (pHash within 10 bits in the same category, 6 across categories), a photo of another inspection; raised on the later one, naming the earlier | HIGH: evidence handed in twice |
 | ``SHORT_VISIT`` | check-in to check-out took under 10 minutes | MEDIUM |
 | ``IMPOSSIBLE_TRAVEL`` | reaching this check-in from the inspector's previous check-out needs more than 120 km/h in a straight line; raised on the later one | HIGH |
 | ``SPOOFED_TRACK`` | an accuracy of exactly 0, 5 or more consecutive points identical to 6 decimals, or a jump faster than 300 km/h inside the track | HIGH: signs of a mock-location app |
@@ -39,9 +39,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import itertools
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -98,6 +100,13 @@ class Thresholds:
     photo_accuracy_factor: float = 2.0
     photo_time_margin_min: float = 30.0
     duplicate_max_distance: int = NEAR_DUPLICATE_MAX_DISTANCE  # Hamming bits of 64
+    #: across photo categories a near-duplicate must be closer. Passing a photo off as the
+    #: same kind of evidence (a storefront as the storefront) is the usual reuse; a copy
+    #: re-filed under another category is still caught when resized, re-compressed or
+    #: stripped (which move a hash 4 bits at most), while chance matches between unrelated
+    #: photos, about 1 in 80,000 pairs at 10 bits and 1 in 10 million at 6 on the demo's,
+    #: stop outnumbering real ones among the seven in eight pairs that cross categories
+    duplicate_cross_category_max_distance: int = 6
     short_visit_min: float = 10.0
     max_travel_kmh: float = 120.0
     spoof_identical_points: int = 5
@@ -229,6 +238,7 @@ class PhotoMatch:
     other_photo_key: str
     distance: int  # Hamming bits between the perceptual hashes
     identical: bool  # same SHA-256
+    same_category: bool = True  # filed under the same photo category as the other
 
 
 @dataclass(frozen=True)
@@ -385,7 +395,8 @@ def check_duplicates(visit: VisitFacts, matches: Iterable[PhotoMatch], t: Thresh
         other = match.other
         if other.bundle_id == visit.bundle_id or other.order >= visit.order:
             continue
-        if not match.identical and match.distance > t.duplicate_max_distance:
+        limit = t.duplicate_max_distance if match.same_category else t.duplicate_cross_category_max_distance
+        if not match.identical and match.distance > limit:
             continue
         _peer, pairs = by_other.setdefault(other.inspection_id, (other, []))
         pairs.append(
@@ -534,6 +545,31 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+@functools.lru_cache(maxsize=8192)
+def _char_counts(text: str) -> dict[str, int]:
+    return dict(Counter(text))
+
+
+def at_least_alike(a: str, b: str, threshold: float) -> float | None:
+    """``similarity(a, b)`` when it reaches ``threshold``, else None. Two cheap upper
+    bounds of difflib's ratio rule most pairs out first: the lengths, and the characters
+    the texts share (each text's character counts are kept, since a customer's reports
+    are compared with each other again and again)."""
+    total = len(a) + len(b)
+    if total == 0:
+        return 1.0 if threshold <= 1.0 else None
+    if 2.0 * min(len(a), len(b)) / total < threshold:
+        return None
+    ca, cb = _char_counts(a), _char_counts(b)
+    if len(ca) > len(cb):
+        ca, cb = cb, ca
+    shared = sum(min(n, cb.get(ch, 0)) for ch, n in ca.items())
+    if 2.0 * shared / total < threshold:
+        return None
+    ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return ratio if ratio >= threshold else None
+
+
 def check_copy(visit: VisitFacts, peers: Iterable[Peer], t: Thresholds) -> list[Finding]:
     """COPY_PASTE_REPORT: the conclusion (summary and follow-up) is at least
     ``copy_similarity`` alike an earlier inspection's of the same customer (another
@@ -549,11 +585,8 @@ def check_copy(visit: VisitFacts, peers: Iterable[Peer], t: Thresholds) -> list[
         other = normalise_text(peer.conclusion)
         if len(other) < t.copy_min_chars:
             continue
-        matcher = difflib.SequenceMatcher(None, own, other, autojunk=False)
-        if matcher.real_quick_ratio() < t.copy_similarity or matcher.quick_ratio() < t.copy_similarity:
-            continue
-        ratio = matcher.ratio()
-        if ratio >= t.copy_similarity and (best is None or (ratio, peer.order) > best[:2]):
+        ratio = at_least_alike(own, other, t.copy_similarity)
+        if ratio is not None and (best is None or (ratio, peer.order) > best[:2]):
             best = (ratio, peer.order, peer)
     if best is None:
         return []

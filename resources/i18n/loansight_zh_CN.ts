@@ -122,7 +122,7 @@
       <translation>当前版本</translation>
     </message>
     <message>
-      <source>Any or none</source>
+      <source>All</source>
       <translation>全部</translation>
     </message>
     <message>
@@ -659,7 +659,7 @@
     </message>
     <message>
       <source>Flags</source>
-      <translation>标记</translation>
+      <translation>疑点</translation>
     </message>
     <message>
       <source>{n} inspections</source>

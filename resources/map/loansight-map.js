@@ -579,14 +579,22 @@
       group.addLayer(clickable(hoverable(dot, photo.tip), "photo", photo.id));
       scene.markers[ref] = dot;
     });
+    // open on the site (customer, check-in and -out, photos): the drive there is context,
+    // one zoom-out away, and would otherwise shrink the visit itself to a dot
+    var site = L.latLngBounds([]);
     Object.keys(scene.refs).forEach(function (ref) {
+      var onTrack = ref === "track" || ref.indexOf("track:") === 0;
       scene.refs[ref].forEach(function (latlng) {
         scene.bounds.extend(latlng);
+        if (!onTrack) {
+          site.extend(latlng);
+        }
       });
     });
     group.addTo(map);
-    if (scene.bounds.isValid()) {
-      map.fitBounds(scene.bounds, { padding: [40, 40], maxZoom: 17, animate: false });
+    var view = site.isValid() ? site : scene.bounds;
+    if (view.isValid()) {
+      map.fitBounds(view, { padding: [60, 60], maxZoom: 17, animate: false });
     }
     afterPaint(function () {
       report("layerDrawn", "scene", s.track.lat.length);

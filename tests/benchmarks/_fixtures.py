@@ -2,7 +2,10 @@
 
 Each bundle is valid per INTERCHANGE.md: the manifest is one of the spec's example
 manifests with a fresh ``bundle_id`` and its own photos, so the customer and inspector
-exist in the examples' master data. Photos are distinct 640×480 JPEGs (a random
+exist in the examples' master data. Like a real customer's history, the visits fall on
+different days (one a day, going back from the example's) and each report is written
+anew, so the authenticity checks see a plausible history rather than hundreds of
+identical visits at one moment (which would make every bundle evidence about all others). Photos are distinct 640×480 JPEGs (a random
 low-frequency picture plus a little grain, about the size of a phone photo at that
 resolution) with real EXIF: camera, time taken and GPS, like the app's photos.
 """
@@ -86,6 +89,35 @@ class PhotoMaker:
         return buf.getvalue()
 
 
+_TIME_KEYS = ("t", "taken_at", "started_at", "finished_at", "submitted_at", "at")
+_REPORT_PARTS = (
+    ("生产线运转正常", "门店客流平稳", "仓库备货充足", "设备开工率约{n}成", "经营场所正常营业"),
+    ("订单饱满", "新签合同{n}份", "应收账款回笼正常", "主要客户未变化", "员工约{n}0人在岗"),
+    ("近三月回款约{m}万元", "月均销售额约{m}万元", "银行流水与经营规模相符", "纳税申报正常"),
+    ("建议维持正常分类", "建议下季度继续关注库存", "资金用途与合同约定一致", "未发现挪用迹象"),
+)
+
+
+def _shift_days(node: Any, days: int) -> None:
+    """Move every time in a manifest by whole days (the visit keeps its clock times)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _TIME_KEYS and isinstance(value, str):
+                node[key] = (dt.datetime.fromisoformat(value) + dt.timedelta(days=days)).isoformat()
+            else:
+                _shift_days(value, days)
+    elif isinstance(node, list):
+        for item in node:
+            _shift_days(item, days)
+
+
+def _report(rnd: random.Random) -> str:
+    parts = [
+        rnd.choice(options).format(n=rnd.randint(3, 9), m=rnd.randint(80, 900)) for options in _REPORT_PARTS
+    ]
+    return "，".join(parts) + f"。本次抽查凭证{rnd.randint(5, 40)}份，核对无误。"
+
+
 @dataclass(frozen=True)
 class GeneratedBundles:
     folder: Path
@@ -108,10 +140,12 @@ def write_bundles(folder: Path, count: int, seed: int = 20261102) -> GeneratedBu
         manifest = copy.deepcopy(template)
         bundle_id = str(uuid.UUID(int=rnd.getrandbits(128), version=4))
         manifest["bundle_id"] = bundle_id
+        _shift_days(manifest, -i)
+        manifest["conclusion"]["summary"] = _report(rnd)
         photos: list[dict[str, Any]] = []
         files: dict[str, bytes] = {}
         for k in range(PHOTOS_PER_BUNDLE):
-            taken = base_time + dt.timedelta(minutes=5 * k)
+            taken = base_time + dt.timedelta(days=-i, minutes=5 * k)
             lat = round(template_photo["lat"] + rnd.uniform(-2e-4, 2e-4), 6)
             lon = round(template_photo["lon"] + rnd.uniform(-2e-4, 2e-4), 6)
             data = maker.make(taken, lat, lon, i * PHOTOS_PER_BUNDLE + k)

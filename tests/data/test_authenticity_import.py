@@ -445,3 +445,36 @@ def test_cli_lists_every_revision_with_its_flags(master_loaded: Database, tmp_pa
     assert (listed[1]["customer_no"], listed[1]["inspector"]) == ("C0001000", "E00101")
     assert {f["code"] for f in listed[1]["flags"]} >= {"DUPLICATE_PHOTO", "COPY_PASTE_REPORT"}
     assert all(set(f) == {"code", "severity", "detail"} for o in listed for f in o["flags"])
+
+
+def test_flags_a_killed_import_left_queued_are_computed_by_the_next_run(
+    master_loaded: Database, tmp_path: Path
+) -> None:
+    """An import queues each inspection for its flags in the bundle's own transaction and
+    computes them in batches; a run killed between the two leaves the queue, and the next
+    run (even one with nothing new) computes exactly what an uninterrupted one would."""
+    from data.ingest.runner import SourceItem
+    from data.models import PendingFlags
+
+    db = master_loaded
+    a, b, c = three_visits()
+    importer = Importer(db)
+    run_id = importer._start_run(["killed"])
+    for n, built in enumerate((a, b, c)):
+        path = built.write(tmp_path / "killed", f"v{n}.zip")
+        importer.import_item(SourceItem(path.name, "bundle", location=path), run_id)
+    # the bundles are stored and queued, their flags not yet computed: the "kill"
+    with db.read_session() as s:
+        queued = set(s.execute(select(PendingFlags.inspection_id)).scalars())
+        stored = set(ids_of(db).values())
+        assert queued == stored
+        assert len(queued) == 3
+        assert all(rows == () for rows in flags_for(s, queued).values())
+
+    assert run(db).exit_code == 0  # the next run, with nothing to import
+    with db.read_session() as s:
+        assert list(s.execute(select(PendingFlags.inspection_id)).scalars()) == []
+    expect_three(db, a, b, c)
+    incremental = comparable(db)
+    recompute_all(db)
+    assert comparable(db) == incremental

@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data.demo.common import offset_point
 from data.rules.authenticity import (
@@ -239,6 +241,20 @@ def test_duplicate_photo_of_an_earlier_inspection(distance: int, identical: bool
         ]
 
 
+@pytest.mark.parametrize(
+    ("distance", "identical", "flagged"),
+    [
+        (0, True, True),
+        (T.duplicate_cross_category_max_distance, False, True),
+        (T.duplicate_cross_category_max_distance + 1, False, False),
+        (NEAR_DUPLICATE_MAX_DISTANCE, False, False),
+    ],
+)
+def test_across_categories_a_near_duplicate_must_be_closer(distance: int, identical: bool, flagged: bool) -> None:
+    match = PhotoMatch("p1", peer(), "p2", distance, identical, same_category=False)
+    assert codes(check_duplicates(visit(), [match], T)) == (["DUPLICATE_PHOTO"] if flagged else [])
+
+
 def test_duplicate_is_raised_on_the_later_one_only() -> None:
     later = PhotoMatch("p1", peer(started=START + dt.timedelta(days=1)), "p2", 0, True)
     assert check_duplicates(visit(), [later], T) == []
@@ -426,3 +442,19 @@ def test_details_are_plain_json() -> None:
     assert {str(f.code) for f in findings} >= {"OFF_SITE_CHECKIN", "IMPOSSIBLE_TRAVEL", "UNPLANNED"}
     for f in findings:
         assert json.loads(json.dumps(f.detail)) == f.detail
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="甲乙丙丁戊己庚辛，。", max_size=40),
+    st.text(alphabet="甲乙丙丁戊己庚辛，。", max_size=40),
+    st.sampled_from([0.5, 0.8, 0.9, 0.95]),
+)
+def test_the_cheap_bounds_never_change_the_copy_verdict(a: str, b: str, threshold: float) -> None:
+    from data.rules.authenticity import at_least_alike, similarity
+
+    full = similarity(a, b)
+    got = at_least_alike(a, b, threshold)
+    assert (got is not None) == (full >= threshold)
+    if got is not None:
+        assert got == full
