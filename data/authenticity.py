@@ -33,6 +33,7 @@ over the perceptual hashes), never by comparing with every stored photo.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from bisect import bisect_left
 from collections import defaultdict
@@ -93,6 +94,24 @@ def load_thresholds_in(session: Session) -> Thresholds:
 
 def load_thresholds(db: Database) -> Thresholds:
     return Thresholds.from_json(get_setting(db, THRESHOLDS_KEY))
+
+
+def save_thresholds_in(session: Session, thresholds: Thresholds, actor: str) -> bool:
+    """Store new thresholds for every desktop, audited with the old and new values, in the
+    caller's transaction. Returns whether anything changed. Flags already stored keep the
+    thresholds they were computed with until :func:`recompute_all` runs."""
+    old = load_thresholds_in(session)
+    if old == thresholds:
+        return False
+    row = session.get(AppSetting, THRESHOLDS_KEY)
+    if row is None:
+        session.add(AppSetting(key=THRESHOLDS_KEY, value=thresholds.to_json()))
+    else:
+        row.value = thresholds.to_json()
+    before, after = json.loads(old.to_json()), json.loads(thresholds.to_json())
+    changed = {k: {"old": before[k], "new": after[k]} for k in after if before.get(k) != after[k]}
+    audit.append(session, actor, "SET_AUTHENTICITY_THRESHOLDS", "setting", THRESHOLDS_KEY, changed)
+    return True
 
 
 def save_thresholds(db: Database, thresholds: Thresholds) -> None:

@@ -96,6 +96,12 @@ class SettingsDialog(QDialog):
         add_url.clicked.connect(self._add_url)
         remove.clicked.connect(lambda: self.sources.takeItem(self.sources.currentRow()))
         layout.addWidget(self._map_group())
+        thresholds = QPushButton(_t("Authenticity check thresholds…"))
+        thresholds.clicked.connect(self.open_thresholds)
+        row = QHBoxLayout()
+        row.addWidget(thresholds)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.note = QLabel()
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
@@ -106,6 +112,13 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._load_store()
+
+    def open_thresholds(self) -> Any:
+        from desktop.thresholds_dialog import ThresholdsDialog
+
+        dialog = ThresholdsDialog(self.runner, self.user, self)
+        dialog.open()
+        return dialog
 
     def _map_group(self) -> QGroupBox:
         group = QGroupBox(_t("Map"))

@@ -1385,6 +1385,10 @@ Database: {db}</source>
       <translation>移除</translation>
     </message>
     <message>
+      <source>Authenticity check thresholds…</source>
+      <translation>真实性核查阈值…</translation>
+    </message>
+    <message>
       <source>Map</source>
       <translation>地图</translation>
     </message>
@@ -1455,6 +1459,97 @@ Database: {db}</source>
     <message>
       <source>Tianditu needs a key.</source>
       <translation>使用天地图需要填写密钥。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Thresholds</name>
+    <message>
+      <source> m</source>
+      <translation> 米</translation>
+    </message>
+    <message>
+      <source> min</source>
+      <translation> 分钟</translation>
+    </message>
+    <message>
+      <source> km/h</source>
+      <translation> 公里/小时</translation>
+    </message>
+    <message>
+      <source>Check-in: farthest from the customer</source>
+      <translation>签到：距客户地址最远</translation>
+    </message>
+    <message>
+      <source>Check-in: or this many times its accuracy</source>
+      <translation>签到：或其定位精度的倍数</translation>
+    </message>
+    <message>
+      <source>Photo: farthest from the check-in</source>
+      <translation>照片：距签到点最远</translation>
+    </message>
+    <message>
+      <source>Photo: or this many times the check-in accuracy</source>
+      <translation>照片：或签到定位精度的倍数</translation>
+    </message>
+    <message>
+      <source>Photo time: margin around the visit</source>
+      <translation>照片时间：检查时段前后允许</translation>
+    </message>
+    <message>
+      <source>Near-duplicate photo, same category (pHash bits)</source>
+      <translation>近似重复照片，同类别（pHash 位数）</translation>
+    </message>
+    <message>
+      <source>Near-duplicate photo, other category (pHash bits)</source>
+      <translation>近似重复照片，不同类别（pHash 位数）</translation>
+    </message>
+    <message>
+      <source>Shortest visit</source>
+      <translation>最短现场停留</translation>
+    </message>
+    <message>
+      <source>Fastest travel between visits</source>
+      <translation>两次检查间最快行程速度</translation>
+    </message>
+    <message>
+      <source>Mock location: identical fixes in a row</source>
+      <translation>虚拟定位：连续相同定位点数</translation>
+    </message>
+    <message>
+      <source>Mock location: fastest jump inside a track</source>
+      <translation>虚拟定位：轨迹内最快跳变速度</translation>
+    </message>
+    <message>
+      <source>Shared device: within</source>
+      <translation>共用设备：时间范围</translation>
+    </message>
+    <message>
+      <source> days</source>
+      <translation> 天</translation>
+    </message>
+    <message>
+      <source>Copied report: similarity at least</source>
+      <translation>报告复制：相似度不低于</translation>
+    </message>
+    <message>
+      <source>Copied report: shortest conclusion compared</source>
+      <translation>报告复制：参与比较的最短结论</translation>
+    </message>
+    <message>
+      <source> characters</source>
+      <translation> 字</translation>
+    </message>
+    <message>
+      <source>Authenticity check thresholds</source>
+      <translation>真实性核查阈值</translation>
+    </message>
+    <message>
+      <source>These limits apply to every desktop on this database. Saving recomputes every inspection's flags.</source>
+      <translation>这些阈值适用于连接本数据库的所有工作站。保存后将重新计算全部检查记录的疑点。</translation>
+    </message>
+    <message>
+      <source>These limits apply to every desktop on this database; only head-office risk managers and administrators change them.</source>
+      <translation>这些阈值适用于连接本数据库的所有工作站，仅总行风险经理和系统管理员可以修改。</translation>
     </message>
   </context>
 </TS>

@@ -139,3 +139,54 @@ def test_map_screen_shows_only_the_scope_and_a_click_opens_the_inspection(
     with qtbot.waitSignal(screen.open_requested, timeout=5_000) as opened:
         screen.map.customer_clicked.emit(customer_no)
     assert opened.args == [f"inspections?customer_no={customer_no}"]
+
+
+def test_thresholds_are_shared_audited_and_saving_recomputes_the_flags(
+    qtbot: Any, runner: Any, user_for: Any, prefs: Any
+) -> None:
+    from data.audit import verify
+    from data.authenticity import load_thresholds
+    from data.models import AuditEvent
+    from desktop.settings_dialog import SettingsDialog
+
+    settings = SettingsDialog(prefs, runner, user_for("H0001"))
+    qtbot.addWidget(settings)
+    dialog = settings.open_thresholds()
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=20_000)
+    assert dialog.editable
+    assert dialog.editors["short_visit_min"].value() == 10
+    with runner.db.read_session() as s:
+        before = s.execute(
+            select(func.count()).select_from(InspectionFlag).where(InspectionFlag.code == "SHORT_VISIT")
+        ).scalar_one()
+    # every example visit lasts 45 minutes: a 50-minute minimum makes them all short
+    dialog.editors["short_visit_min"].setValue(50)
+    with qtbot.waitSignal(
+        runner.changed, timeout=60_000, check_params_cb=lambda c: "inspection_flags" in c.tables
+    ):
+        dialog._save()
+    assert load_thresholds(runner.db).short_visit_min == 50
+    with runner.db.read_session() as s:
+        short = s.execute(
+            select(func.count()).select_from(InspectionFlag).where(InspectionFlag.code == "SHORT_VISIT")
+        ).scalar_one()
+        events = s.execute(
+            select(AuditEvent).where(AuditEvent.action == "SET_AUTHENTICITY_THRESHOLDS")
+        ).scalars().all()
+        assert verify(s).ok
+    assert before == 0
+    assert short == 3
+    assert len(events) == 1
+    assert events[0].actor == "H0001"
+
+
+def test_a_branch_approver_reads_the_thresholds_and_changes_nothing(
+    qtbot: Any, runner: Any, user_for: Any
+) -> None:
+    from desktop.thresholds_dialog import ThresholdsDialog
+
+    dialog = ThresholdsDialog(runner, user_for("A0311"))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=20_000)
+    assert not dialog.editable
+    assert not any(box.isEnabled() for box in dialog.editors.values())
