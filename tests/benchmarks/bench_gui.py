@@ -58,12 +58,13 @@ def run_gui_benchmark(db_url: str, pages: int = 10) -> dict[str, Any]:
     from data.auth import UserSession
     from data.db import open_database
     from data.queries import counts
+    from desktop.app import install_translators, tune_interpreter
     from desktop.settings import Preferences
     from desktop.tasks import TaskRunner
     from views.inspections import InspectionsView
 
+    tune_interpreter()  # as the workstation runs
     app = QApplication.instance() or QApplication([])
-    from desktop.app import install_translators
 
     # the workstation's default language: its screens (and the login before them) draw
     # Chinese text, so the CJK font is loaded before the table's first rows arrive
