@@ -43,16 +43,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-_CATEGORIES = (
-    "STOREFRONT",
-    "PREMISES",
-    "INVENTORY",
-    "EQUIPMENT",
-    "COLLATERAL",
-    "DOCUMENT",
-    "MEETING",
-    "OTHER",
-)
+from data.ingest.bundles import PHOTO_CATEGORIES as _CATEGORIES
 
 
 def _rss_mb() -> float:
