@@ -69,12 +69,16 @@ def status_name(value: str) -> str:
     return {"CURRENT": _t("Current"), "SUPERSEDED": _t("Superseded")}.get(value, value)
 
 
+_BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
 def local_time(moment: dt.datetime | None) -> str:
     """A UTC time as the user's locale writes it, in Beijing time."""
     if moment is None:
         return ""
-    beijing = moment.astimezone(dt.timezone(dt.timedelta(hours=8)))
-    return QLocale().toString(beijing.replace(tzinfo=None), "yyyy-MM-dd HH:mm")
+    # one numeric form in every language (as the bank's own systems write it), so plain
+    # strftime: a QLocale call costs ten times as much in a table of thousands of rows
+    return moment.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def money(value: Any) -> str:

@@ -12,8 +12,9 @@ of the track, indexes into ``InspectionScene.track``, inclusive).
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -237,3 +238,22 @@ def scene_payload(scene: InspectionScene, project: Project) -> dict[str, Any]:
             }
         payload["photos"].append(item)
     return payload
+
+
+@dataclass(frozen=True)
+class PreparedPoints:
+    """Points in the page's form for one datum, as JSON."""
+
+    crs: str
+    json: str
+
+
+def prepare_points(points: Sequence[MapPoint], crs: str, transform: Transform | None) -> PreparedPoints:
+    """The page's form of ``points`` on a ``crs`` map; pure, so any thread may call it."""
+
+    def project(lat: float, lon: float) -> tuple[float, float]:
+        if crs == "WGS84" or transform is None:
+            return lat, lon
+        return transform(crs, lat, lon)
+
+    return PreparedPoints(crs, json.dumps(points_payload(list(points), project), ensure_ascii=False))

@@ -53,6 +53,7 @@ from widgets.map_scene import (
     InspectionScene,
     LegendEntry,
     MapPoint,
+    PreparedPoints,
     Transform,
     points_payload,
     scene_payload,
@@ -387,6 +388,7 @@ class MapView(QWidget):
         self._provider = provider
         self._ready = False
         self._points: dict[str, list[MapPoint]] = {}
+        self._prepared: dict[str, PreparedPoints | None] = {}
         self._legend: tuple[str, list[LegendEntry]] = ("", [])
         self._scene: InspectionScene | None = None
         self._highlight: list[str] = []
@@ -450,12 +452,17 @@ class MapView(QWidget):
             self._provider = provider
             self._load()
 
-    def set_points(self, layer: str, points: Sequence[MapPoint]) -> None:
+    def set_points(self, layer: str, points: Sequence[MapPoint], prepared: PreparedPoints | None = None) -> None:
         """Draw ``points`` as the layer ``layer`` (replacing what it had).
 
         Points are painted in colour groups, in the order each colour first appears, so put
-        the points that must stay visible where they crowd (the highest risk) last."""
+        the points that must stay visible where they crowd (the highest risk) last.
+        ``prepared`` is the page's form of the same points made off the GUI thread
+        (:func:`prepare_points`); tens of thousands of points cost a few hundred
+        milliseconds to convert and serialise. It is used while the provider's datum is the
+        one it was made for."""
         self._points[layer] = list(points)
+        self._prepared[layer] = prepared
         if self._ready:
             self._push_points(layer)
 
@@ -463,6 +470,7 @@ class MapView(QWidget):
         for name in [layer] if layer is not None else list(self._points):
             self.set_points(name, [])
             del self._points[name]
+            self._prepared.pop(name, None)
 
     def fit_to_points(self) -> None:
         """Zoom to show every point and the scene."""
@@ -544,8 +552,12 @@ class MapView(QWidget):
         self.ready.emit()
 
     def _push_points(self, layer: str) -> None:
-        payload = points_payload(self._points[layer], self._project)
-        self._js(f"LS.setPoints({json.dumps(layer)},{json.dumps(payload, ensure_ascii=False)})")
+        prepared = self._prepared.get(layer)
+        if prepared is not None and prepared.crs == self._provider.crs:
+            body = prepared.json
+        else:
+            body = json.dumps(points_payload(self._points[layer], self._project), ensure_ascii=False)
+        self._js(f"LS.setPoints({json.dumps(layer)},{body})")
 
     def _push_legend(self) -> None:
         title, entries = self._legend
