@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from data import audit
 from data.db import Database
+from data.images import PhotoStore, fine_hash
 from data.ingest.bundles import checklist_template
 from data.models import (
     AppSetting,
@@ -186,7 +187,11 @@ class PhotoHashIndex:
 
     RESCAN = 1000
 
-    def __init__(self) -> None:
+    def __init__(self, store: PhotoStore | None = None) -> None:
+        #: where the photos are, to confirm a near match with their finer hashes (None:
+        #: the 64-bit hash decides alone)
+        self.store = store
+        self._fine: dict[str, int | None] = {}
         self._index = PhashIndex()
         self._floor = 0  # every id at or below it has been read
         self._recent: dict[int, int] = {}  # id -> hash of what was read above the floor
@@ -225,6 +230,22 @@ class PhotoHashIndex:
     def near(self, phash: int, max_distance: int) -> list[tuple[int, int]]:
         """(photo id, Hamming distance) of every indexed photo within ``max_distance``."""
         return self._index.query(phash, max_distance)
+
+    def fine_distance(self, sha_a: str, sha_b: str) -> int | None:
+        """Bits apart of the two photos' 256-bit hashes; None when there is no store or a
+        file cannot be read (then the 64-bit hash decides). Hashes are kept per photo."""
+        if self.store is None:
+            return None
+        values = []
+        for sha in (sha_a, sha_b):
+            if sha not in self._fine:
+                try:
+                    self._fine[sha] = fine_hash(self.store.read(sha))
+                except (OSError, ValueError):
+                    self._fine[sha] = None
+            values.append(self._fine[sha])
+        a, b = values
+        return None if a is None or b is None else (a ^ b).bit_count()
 
 
 def _hash_value(phash: str | None) -> int | None:
@@ -792,6 +813,10 @@ def _photo_matches(
                     (other ^ ph.phash).bit_count() if other is not None and ph.phash is not None else 64
                 )
                 identical = row.sha256 == ph.sha256
+                if not identical and distance <= t.duplicate_max_distance:
+                    fine = index.fine_distance(ph.sha256, row.sha256)
+                    if fine is not None and fine > t.duplicate_confirm_max_distance:
+                        continue  # alike at 64 bits by chance, not a copy
                 if identical or distance <= t.duplicate_max_distance:
                     peer = Peer(int(row.inspection_id), row.bundle_id, row.inspector_no, row.started_at)
                     found.append(
@@ -812,7 +837,9 @@ def recompute_all(db: Database, *, progress: Progress | None = None, chunk: int 
     each chunk's evidence (the inspectors' own visits, their devices and customers) is
     read once; the photo hash index is read once for the whole run. Returns the number
     of flags stored."""
-    index = PhotoHashIndex()
+    from data.settings import photo_store_for
+
+    index = PhotoHashIndex(photo_store_for(db))
     with db.read_session() as s:
         index.refresh(s)
         t = load_thresholds_in(s)

@@ -229,7 +229,7 @@ class Importer:
         self._master_version = 0
         self._quarantined_at: dict[int, int] = {}
         #: the perceptual hashes of stored photos, read once and topped up per bundle
-        self.photo_hashes = PhotoHashIndex()
+        self.photo_hashes = PhotoHashIndex(self.store)
         self._queued = 0  # inspections queued for flags since the last flush
 
     def flush_flags(self) -> int:

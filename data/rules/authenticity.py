@@ -107,6 +107,9 @@ class Thresholds:
     #: photos, about 1 in 80,000 pairs at 10 bits and 1 in 10 million at 6 on the demo's,
     #: stop outnumbering real ones among the seven in eight pairs that cross categories
     duplicate_cross_category_max_distance: int = 6
+    #: a near (not identical) pair is confirmed by a finer 256-bit hash of both photos:
+    #: copies stay within 66 bits (a 3 % crop), chance matches start at 90
+    duplicate_confirm_max_distance: int = 80
     short_visit_min: float = 10.0
     max_travel_kmh: float = 120.0
     spoof_identical_points: int = 5

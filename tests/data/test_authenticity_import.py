@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import json
 from contextlib import redirect_stdout
@@ -478,3 +479,30 @@ def test_flags_a_killed_import_left_queued_are_computed_by_the_next_run(
     incremental = comparable(db)
     recompute_all(db)
     assert comparable(db) == incremental
+
+
+def test_a_chance_match_of_the_64_bit_hash_is_not_called_a_copy(tmp_path: Path) -> None:
+    """The fine 256-bit hash confirms a near match: a real copy stays close, two different
+    photos that the 64-bit hash happens to put within its radius do not."""
+    from data.authenticity import PhotoHashIndex
+    from data.images import PhotoStore
+    from data.rules.authenticity import Thresholds
+
+    store = PhotoStore(tmp_path / "photos")
+    original = make_jpeg(seed=11, size=(640, 480))
+    copy_ = near_copy(original)
+    other = make_jpeg(seed=12, size=(640, 480))
+    shas = {}
+    for name, data in (("original", original), ("copy", copy_), ("other", other)):
+        shas[name] = hashlib.sha256(data).hexdigest()
+        store.put(shas[name], data)
+    index = PhotoHashIndex(store)
+    limit = Thresholds().duplicate_confirm_max_distance
+    close = index.fine_distance(shas["original"], shas["copy"])
+    apart = index.fine_distance(shas["original"], shas["other"])
+    assert close is not None
+    assert close <= limit
+    assert apart is not None
+    assert apart > limit
+    assert PhotoHashIndex().fine_distance(shas["original"], shas["other"]) is None  # no store
+    assert index.fine_distance(shas["original"], "0" * 64) is None  # a file it cannot read
