@@ -8,6 +8,8 @@ No arguments opens the workstation; sub-commands run headless jobs:
     python main.py audit verify [--db URL]
     python main.py authenticity [--db URL] [--recompute] [--json]
     python main.py passwd EMPLOYEE_NO [--db URL]
+    python main.py health-check [--as-of DATE] [--db URL] [--json]
+    python main.py tasks export [--out FILE] [--db URL]
     python main.py bench [--json]
 
 Exit status: 0 success; 1 something was rejected, quarantined or failed a check;
@@ -36,6 +38,15 @@ def _db_parent() -> argparse.ArgumentParser:
     return parent
 
 
+def _date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     db = _db_parent()
     parser = argparse.ArgumentParser(prog="main.py", description="LoanSight 智能贷后督导工作台", parents=[db])
@@ -61,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("passwd", parents=[db], help="set a login password (read from stdin or a prompt)")
     p.add_argument("employee_no")
+
+    p = sub.add_parser("health-check", parents=[db], help="score every customer, keep issues and tasks current")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="the as-of date, YYYY-MM-DD (default: today)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+
+    p = sub.add_parser("tasks", parents=[db], help="post-loan task tools")
+    p.add_argument("action", choices=("export",))
+    p.add_argument("--out", metavar="FILE", help="where to write (default: tasks-YYYYMMDD.jsonl here; - for stdout)")
 
     p = sub.add_parser("bench", parents=[db], help="run the benchmark suite")
     p.add_argument("--json", action="store_true")
@@ -241,6 +260,51 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health_check(args: argparse.Namespace) -> int:
+    from data.health import run_health_check
+
+    db = _open(args.db)
+    try:
+        result = run_health_check(db, args.as_of, actor="cli")
+    finally:
+        db.dispose()
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        return 0
+    tiers = ", ".join(f"{tier} {n}" for tier, n in result.tiers.items())
+    print(
+        f"health check {result.as_of} (model v{result.model_version}): {result.customers} customers "
+        f"in {result.seconds:.1f} s; {tiers}"
+    )
+    print(
+        f"scores written {result.scores_written}; tasks created {result.tasks_created}, "
+        f"replaced {result.tasks_replaced}; issues opened {result.issues_opened}, "
+        f"resolved {result.issues_resolved}"
+    )
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from data.health import today_cst
+    from data.tasks import default_export_name, export_open_tasks
+
+    db = _open(args.db)
+    try:
+        with db.read_session() as s:
+            if args.out == "-":
+                count = export_open_tasks(s, sys.stdout)
+                return 0
+            out = Path(args.out or default_export_name(today_cst()))
+            tmp = out.with_name(out.name + ".part")
+            with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+                count = export_open_tasks(s, fh)
+            tmp.replace(out)
+    finally:
+        db.dispose()
+    print(f"{count} open tasks written to {out}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from tests.benchmarks.bench_import import run_benchmarks
 
@@ -274,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         "audit": cmd_audit,
         "authenticity": cmd_authenticity,
         "passwd": cmd_passwd,
+        "health-check": cmd_health_check,
+        "tasks": cmd_tasks,
         "bench": cmd_bench,
     }
     if args.command is None:

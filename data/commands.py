@@ -28,3 +28,50 @@ def set_password(session: Session, employee_no: str, password: str, actor: str) 
     staff.failed_logins = 0
     staff.locked_until = None
     audit.append(session, actor, "SET_PASSWORD", "staff", employee_no, {})
+
+
+class UnknownSignal(LookupError):
+    code = "UNKNOWN_SIGNAL"
+
+
+class BadReviewDecision(ValueError):
+    code = "BAD_REVIEW_DECISION"
+
+
+class ReviewReasonRequired(ValueError):
+    code = "REVIEW_REASON_REQUIRED"
+
+
+def review_signal(session: Session, signal_id: int, decision: str, reason: str, actor: str) -> None:
+    """Record a risk manager's review of a signal: CONFIRMED (it counts fully in the health
+    check) or DISMISSED (not at all); NEW puts it back unreviewed. Dismissing needs a
+    reason. Audited with the old and new state; the score changes at the next health
+    check."""
+    from data.models import RiskSignal
+
+    if decision not in ("NEW", "CONFIRMED", "DISMISSED"):
+        raise BadReviewDecision(decision)
+    reason = (reason or "").strip()
+    if decision == "DISMISSED" and not reason:
+        raise ReviewReasonRequired(signal_id)
+    signal = session.get(RiskSignal, signal_id)
+    if signal is None:
+        raise UnknownSignal(signal_id)
+    old = signal.status
+    signal.status = decision
+    signal.review_reason = reason or None
+    if decision == "NEW":
+        signal.reviewed_by = None
+        signal.reviewed_at = None
+    else:
+        signal.reviewed_by = actor
+        signal.reviewed_at = audit.database_now(session)
+    session.flush()
+    audit.append(
+        session,
+        actor,
+        "REVIEW_SIGNAL",
+        "risk_signal",
+        str(signal_id),
+        {"old": old, "new": decision, "reason": reason, "customer_no": signal.customer_no},
+    )

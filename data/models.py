@@ -175,6 +175,12 @@ class RiskSignal(Base):
     amount: Mapped[Decimal | None] = mapped_column(Money)
     imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     matched_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # the review by a risk manager (``data.commands.review_signal``): NEW until reviewed,
+    # then CONFIRMED (counts fully in the health check) or DISMISSED (not at all)
+    status: Mapped[str] = mapped_column(String(10), default="NEW", server_default="NEW")
+    reviewed_by: Mapped[str | None] = mapped_column(String(50))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    review_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Inspection(Base):
@@ -262,6 +268,7 @@ class PostLoanTask(Base):
     """
 
     __tablename__ = "post_loan_tasks"
+    __table_args__ = (Index("ix_post_loan_tasks_status_customer", "status", "customer_no"),)
 
     task_no: Mapped[str] = mapped_column(String(40), primary_key=True)
     customer_no: Mapped[str] = mapped_column(ForeignKey("customers.customer_no"), index=True)
@@ -275,6 +282,73 @@ class PostLoanTask(Base):
     status: Mapped[str] = mapped_column(String(10), default="OPEN")  # OPEN, DONE, REPLACED
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    replaced_by: Mapped[str | None] = mapped_column(String(40))  # the more urgent task
+    # the inspection that answered it (no foreign key: added to a table that SQLite could
+    # only give one by copying it whole)
+    closed_by_inspection_id: Mapped[int | None] = mapped_column(BigId)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Past due and still open (overdue is a fact of the date, not a status)."""
+        return self.status == "OPEN" and self.due_on < today
+
+
+class HealthModelVersion(Base):
+    """One version of the health check's model (``data.rules.health.HealthModel``) as
+    JSON. DRAFT until applied; exactly one is ACTIVE; an applied model that another
+    replaced is RETIRED. Version 1 is the defaults, written on first use."""
+
+    __tablename__ = "health_models"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    params: Mapped[dict[str, object]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10))  # DRAFT, ACTIVE, RETIRED
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(50))
+    applied_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    applied_by: Mapped[str | None] = mapped_column(String(50))
+
+
+class HealthScore(Base):
+    """A customer's health score on one as-of date: one row a customer a date (the
+    history gives trends and tier migration), with the per-factor breakdown and the
+    model version that produced it."""
+
+    __tablename__ = "health_scores"
+    __table_args__ = (
+        UniqueConstraint("customer_no", "as_of"),
+        Index("ix_health_scores_as_of_tier", "as_of", "tier"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    customer_no: Mapped[str] = mapped_column(ForeignKey("customers.customer_no"))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    model_version: Mapped[int] = mapped_column(ForeignKey("health_models.version"))
+    score: Mapped[float] = mapped_column(Float)
+    base_score: Mapped[float] = mapped_column(Float)
+    tier: Mapped[str] = mapped_column(String(10))
+    breakdown: Mapped[dict[str, object]] = mapped_column(JSON)
+    computed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class CustomerIssue(Base):
+    """A finding about a customer the health check keeps current, e.g. an objective
+    classification check a loan fails (``data.rules.health.CLASSIFICATION_CHECKS``).
+    OPEN while the check still fails; RESOLVED (with the date) once it no longer does.
+    At most one OPEN row per (customer, loan, code)."""
+
+    __tablename__ = "customer_issues"
+    __table_args__ = (Index("ix_customer_issues_status_customer", "status", "customer_no"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    customer_no: Mapped[str] = mapped_column(ForeignKey("customers.customer_no"), index=True)
+    loan_no: Mapped[str | None] = mapped_column(ForeignKey("loans.loan_no"))
+    code: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(10), default="OPEN")  # OPEN, RESOLVED
+    first_seen_on: Mapped[dt.date] = mapped_column(Date)
+    last_seen_on: Mapped[dt.date] = mapped_column(Date)
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class VoiceNote(Base):

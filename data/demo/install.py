@@ -209,6 +209,11 @@ def build_demo(
         shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(bundles, ignore_errors=True)
     _set_demo_passwords(db, scale)
+    # the health check once, as the bank would run it each morning: tiers, issues and the
+    # open tasks the demo's screens show
+    from data.health import run_health_check
+
+    run_health_check(db, today, actor=DEMO_ACTOR)
     with db.read_session() as s:
         numbers = counts(s)
     return DemoResult(numbers, demo_users(db), report.exit_code, report)

@@ -66,6 +66,7 @@ from data.models import (
     table,
 )
 from data.settings import photo_store_for
+from data.tasks import close_answered
 
 PREFETCH = 3  # items read and validated ahead of the one being written
 #: inspections whose flags are computed together: a batch costs about what three single ones do
@@ -656,6 +657,7 @@ class Importer:
                 )
             )
         records.append(import_event(self.actor, bundle, path, inspection_id))
+        records.extend(close_answered(s, [(bundle.task_no, bundle.customer_no, inspection_id)], now, self.actor))
         audit.append_many(s, records, at=now)
         # the authenticity flags of this inspection and of those it is evidence for are
         # computed with the next batch (``flush_flags``); the queue entry commits with it
@@ -709,11 +711,17 @@ class Importer:
             ]
             file_ids = self._record_files(s, file_reports, run_id)
             ids = insert_new_bundles(s, [b for _p, b in fresh], now, file_ids)
+            closed = close_answered(
+                s, [(b.task_no, b.customer_no, i) for (_p, b), i in zip(fresh, ids, strict=True)], now, self.actor
+            )
             audit.append_many(
                 s,
                 [
-                    import_event(self.actor, b, path, inspection_id)
-                    for (path, b), inspection_id in zip(fresh, ids, strict=True)
+                    *(
+                        import_event(self.actor, b, path, inspection_id)
+                        for (path, b), inspection_id in zip(fresh, ids, strict=True)
+                    ),
+                    *closed,
                 ],
                 at=now,
             )
