@@ -198,19 +198,27 @@ def customer_points(
     session: Session, scope: frozenset[str] | None, branch_code: str | None = None
 ) -> list[CustomerPoint]:
     """Every located customer within scope (50,000 at the bank scale)."""
+    from data.models import HealthScore
+
     codes = _in_scope(session, scope, branch_code)
+    latest = select(func.max(HealthScore.as_of)).scalar_subquery()
     query = (
-        select(Customer.customer_no, Customer.name, Customer.lat, Customer.lon, Branch.name, Staff.name)
+        select(
+            Customer.customer_no, Customer.name, Customer.lat, Customer.lon, Branch.name, Staff.name, HealthScore.tier
+        )
         .join(Branch, Branch.code == Customer.branch_code)
         .join(Staff, Staff.employee_no == Customer.manager_no)
+        .outerjoin(
+            HealthScore, (HealthScore.customer_no == Customer.customer_no) & (HealthScore.as_of == latest)
+        )
         .where(Customer.lat.is_not(None), Customer.lon.is_not(None))
         .order_by(Customer.customer_no)
     )
     if codes is not None:
         query = query.where(Customer.branch_code.in_(sorted(codes)))
     return [
-        CustomerPoint(no, name, _located(lat), _located(lon), b, m, None)
-        for no, name, lat, lon, b, m in session.execute(query)
+        CustomerPoint(no, name, _located(lat), _located(lon), b, m, tier)
+        for no, name, lat, lon, b, m, tier in session.execute(query)
     ]
 
 

@@ -97,6 +97,7 @@ class InspectionRow:
     photos: int
     #: (code, severity) of each authenticity flag, most severe first
     flags: tuple[tuple[str, str], ...] = ()
+    tier: str | None = None  # the customer's risk tier in the latest health check
 
     @property
     def worst(self) -> str | None:
@@ -223,6 +224,7 @@ def inspection_page(
     order = (key.desc(), Inspection.id.desc()) if descending else (key.asc(), Inspection.id.asc())
     rows = session.execute(stmt.order_by(*order).limit(limit)).all()
     flags = _flag_codes(session, [r[0] for r in rows])
+    tiers = latest_tiers(session, {r[2] for r in rows})
     return [
         InspectionRow(
             id=r[0],
@@ -239,9 +241,26 @@ def inspection_page(
             unplanned=r[11],
             photos=r[12],
             flags=flags.get(r[0], ()),
+            tier=tiers.get(r[2]),
         )
         for r in rows
     ]
+
+
+def latest_tiers(session: Session, customer_nos: set[str]) -> dict[str, str]:
+    """Each customer's tier in the latest health check (customers it did not score are
+    left out)."""
+    from data.models import HealthScore
+
+    if not customer_nos:
+        return {}
+    latest = select(func.max(HealthScore.as_of)).scalar_subquery()
+    rows = session.execute(
+        select(HealthScore.customer_no, HealthScore.tier).where(
+            HealthScore.as_of == latest, HealthScore.customer_no.in_(sorted(customer_nos))
+        )
+    )
+    return {no: tier for no, tier in rows}
 
 
 def _flag_codes(session: Session, ids: list[int]) -> dict[int, tuple[tuple[str, str], ...]]:

@@ -37,6 +37,7 @@ from desktop.tasks import Changes, Latest, TaskRunner
 from widgets.filter_bar import FilterBar
 from widgets.flag_words import CODES, SEVERITY_COLOURS, evidence, flag_name, severity_name
 from widgets.labels import (
+    TIER_COLOURS,
     answer_name,
     category_name,
     classification_name,
@@ -46,6 +47,7 @@ from widgets.labels import (
     number,
     opinion_name,
     status_name,
+    tier_name,
 )
 from widgets.lazy_table import Column, KeysetTableModel
 from widgets.photos import PhotoGallery, PhotoItem, PhotoViewer
@@ -66,6 +68,7 @@ _ABNORMAL = QColor("#fde2e1")
 
 
 _SEVERITY_QCOLOURS = {k: QColor(v) for k, v in SEVERITY_COLOURS.items()}
+_TIER_QCOLOURS = {k: QColor(v) for k, v in TIER_COLOURS.items()}
 
 
 def _t(text: str) -> str:
@@ -206,10 +209,17 @@ class InspectionsView(QWidget):
                 lambda: _t("Customer"),
                 lambda r: f"{r.customer_name}",
                 "customer_name",
-                width=230,
+                width=200,
                 tooltip=lambda r: f"{r.customer_no} {r.customer_name}",
             ),
-            Column("branch", lambda: _t("Branch"), lambda r: r.branch_name, "branch_name", width=110),
+            Column(
+                "tier",
+                lambda: _t("Tier"),
+                lambda r: tier_name(r.tier) if r.tier else "",
+                width=50,
+                foreground=lambda r: _TIER_QCOLOURS.get(r.tier or ""),
+            ),
+            Column("branch", lambda: _t("Branch"), lambda r: r.branch_name, "branch_name", width=90),
             Column(
                 "inspector", lambda: _t("Inspector"), lambda r: r.inspector_name, "inspector_name", width=80
             ),

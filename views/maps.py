@@ -24,18 +24,11 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences, map_tile_provider
 from desktop.tasks import Changes, Latest, TaskRunner
-from widgets.flag_words import SEVERITY_COLOURS, severity_name
-from widgets.labels import kind_name, local_time
+from widgets.flag_words import severity_name
+from widgets.labels import TIER_COLOURS, TIERS, UNTIERED_COLOUR, kind_name, local_time, tier_name
 
-CLEAN_COLOUR = "#2e7d32"
-UNTIERED_COLOUR = "#78909c"
-TIER_COLOURS = {
-    "NORMAL": "#43a047",
-    "BLUE": "#1e88e5",
-    "YELLOW": "#fdd835",
-    "ORANGE": "#fb8c00",
-    "RED": "#e53935",
-}
+#: check-ins in colours no tier uses, so a check-in never reads as a customer's tier
+CHECKIN_COLOURS = {None: "#37474f", "LOW": "#00acc1", "MEDIUM": "#ec407a", "HIGH": "#8e24aa"}
 DEFAULT_DAYS = 30
 
 
@@ -55,7 +48,8 @@ def customer_markers(points: list[Any]) -> list[Any]:
             p.lat,
             p.lon,
             TIER_COLOURS.get(p.tier or "", UNTIERED_COLOUR),
-            f"{p.name}\n{p.customer_no} · {p.branch_name}\n{_t('Client manager')}: {p.manager_name}",
+            f"{p.name}\n{p.customer_no} · {p.branch_name}\n{_t('Client manager')}: {p.manager_name}\n"
+            f"{_t('Risk tier')}: {tier_name(p.tier)}",
             "customer",
         )
         for p in ranked
@@ -75,7 +69,7 @@ def checkin_markers(points: list[Any]) -> list[Any]:
                 p.inspection_id,
                 p.lat,
                 p.lon,
-                SEVERITY_COLOURS.get(p.worst or "", CLEAN_COLOUR),
+                CHECKIN_COLOURS.get(p.worst, CHECKIN_COLOURS[None]),
                 f"{p.customer_name}\n{kind_name(p.kind)} · {p.inspector_name} · {local_time(p.at)}\n"
                 f"{_t('Checks')}: {verdict}",
                 "inspection",
@@ -169,11 +163,15 @@ class MapScreen(QWidget):
         from widgets.map_scene import LegendEntry
 
         entries = [
-            LegendEntry(_t("Customer (not yet tiered)"), UNTIERED_COLOUR),
-            LegendEntry(_t("Check-in, no findings"), CLEAN_COLOUR),
             *(
-                LegendEntry(_t("Check-in, {severity} severity").format(severity=severity_name(s)), c)
-                for s, c in SEVERITY_COLOURS.items()
+                LegendEntry(_t("Customer, tier {tier}").format(tier=tier_name(t)), TIER_COLOURS[t])
+                for t in TIERS
+            ),
+            LegendEntry(_t("Customer (not yet tiered)"), UNTIERED_COLOUR),
+            LegendEntry(_t("Check-in, no findings"), CHECKIN_COLOURS[None]),
+            *(
+                LegendEntry(_t("Check-in, {severity} severity").format(severity=severity_name(s)), CHECKIN_COLOURS[s])
+                for s in ("HIGH", "MEDIUM", "LOW")
             ),
         ]
         self.map.set_legend(entries, _t("Legend"))

@@ -65,6 +65,29 @@ def answer_name(value: str) -> str:
     }.get(value, value)
 
 
+#: one colour a risk tier, everywhere it is drawn (tables, charts, maps, reports)
+TIERS = ("NORMAL", "BLUE", "YELLOW", "ORANGE", "RED")
+TIER_COLOURS = {
+    "NORMAL": "#43a047",
+    "BLUE": "#1e88e5",
+    "YELLOW": "#f9a825",
+    "ORANGE": "#ef6c00",
+    "RED": "#d32f2f",
+}
+UNTIERED_COLOUR = "#78909c"
+
+
+def tier_name(tier: str | None) -> str:
+    names = {
+        "NORMAL": _t("Normal"),
+        "BLUE": _t("Blue"),
+        "YELLOW": _t("Yellow"),
+        "ORANGE": _t("Orange"),
+        "RED": _t("Red"),
+    }
+    return names.get(tier or "", _t("Not tiered"))
+
+
 def status_name(value: str) -> str:
     return {"CURRENT": _t("Current"), "SUPERSEDED": _t("Superseded")}.get(value, value)
 

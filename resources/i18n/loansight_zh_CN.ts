@@ -654,6 +654,10 @@
       <translation>轨迹点数</translation>
     </message>
     <message>
+      <source>Tier</source>
+      <translation>风险分层</translation>
+    </message>
+    <message>
       <source>Status</source>
       <translation>状态</translation>
     </message>
@@ -817,6 +821,30 @@
   <context>
     <name>Labels</name>
     <message>
+      <source>Normal</source>
+      <translation>正常</translation>
+    </message>
+    <message>
+      <source>Blue</source>
+      <translation>蓝</translation>
+    </message>
+    <message>
+      <source>Yellow</source>
+      <translation>黄</translation>
+    </message>
+    <message>
+      <source>Orange</source>
+      <translation>橙</translation>
+    </message>
+    <message>
+      <source>Red</source>
+      <translation>红</translation>
+    </message>
+    <message>
+      <source>Not tiered</source>
+      <translation>未分层</translation>
+    </message>
+    <message>
       <source>First check</source>
       <translation>首次检查</translation>
     </message>
@@ -831,10 +859,6 @@
     <message>
       <source>Special</source>
       <translation>专项检查</translation>
-    </message>
-    <message>
-      <source>Normal</source>
-      <translation>正常</translation>
     </message>
     <message>
       <source>Needs attention</source>
@@ -1271,12 +1295,20 @@ Database: {db}</source>
       <translation>客户经理</translation>
     </message>
     <message>
+      <source>Risk tier</source>
+      <translation>风险分层</translation>
+    </message>
+    <message>
       <source>Checks</source>
       <translation>核查</translation>
     </message>
     <message>
       <source>{customers} customers, {checkins} check-ins</source>
       <translation>客户 {customers} 户，签到 {checkins} 次</translation>
+    </message>
+    <message>
+      <source>Customer, tier {tier}</source>
+      <translation>客户（{tier}）</translation>
     </message>
     <message>
       <source>Check-in, {severity} severity</source>

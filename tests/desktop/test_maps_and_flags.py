@@ -190,3 +190,33 @@ def test_a_branch_approver_reads_the_thresholds_and_changes_nothing(
     qtbot.waitUntil(lambda: dialog.loaded, timeout=20_000)
     assert not dialog.editable
     assert not any(box.isEnabled() for box in dialog.editors.values())
+
+
+def test_the_list_and_the_map_show_each_customers_latest_tier(
+    qtbot: Any, runner: Any, user_for: Any, prefs: Any
+) -> None:
+    import datetime as dt
+
+    from data.health import run_health_check
+    from data.models import HealthScore
+    from views.maps import MapScreen
+    from widgets.labels import TIER_COLOURS, tier_name
+
+    run_health_check(runner.db, dt.date(2026, 11, 28))
+    with runner.db.read_session() as s:
+        tiers = {no: tier for no, tier in s.execute(select(HealthScore.customer_no, HealthScore.tier))}
+    view = _inspections(qtbot, runner, user_for("H0001"), prefs)
+    column = next(i for i, c in enumerate(view.model.columns()) if c.key == "tier")
+    for r in range(view.model.rowCount()):
+        row = view.model.row_at(r)
+        assert row.tier == tiers[row.customer_no]
+        assert view.model.data(view.model.index(r, column)) == tier_name(row.tier)
+
+    screen = MapScreen(runner, user_for("H0001"), prefs)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.loaded, timeout=30_000):
+        screen.show()
+    with qtbot.waitSignal(screen.map.drawn, timeout=30_000, check_params_cb=lambda w, _n: w == "points:customers"):
+        pass
+    drawn = {p.id: p.colour for p in screen.map._points["customers"]}
+    assert drawn == {no: TIER_COLOURS[tier] for no, tier in tiers.items()}
