@@ -74,7 +74,7 @@ def test_model_passes_the_model_tester(
     ids = [r.id for r in view.model.rows()]
     assert len(ids) == len(set(ids)), f"{len(ids) - len(set(ids))} rows loaded twice"
     assert len(ids) in (2 * PAGE_SIZE, BIG_TOTAL)
-    assert view.model.columnCount() == 8
+    assert view.model.columnCount() == 9
     assert view.model.headerData(1, Qt.Orientation.Horizontal) == "Customer"
 
 
