@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
 from desktop.login import role_name
 from desktop.settings import Preferences
 from desktop.tasks import Changes, TaskRunner
+
+log = logging.getLogger(__name__)
 
 
 def _t(text: str) -> str:
@@ -84,16 +87,37 @@ class MainWindow(QMainWindow):
     # -- screens ---------------------------------------------------------------------------
 
     def _available_screens(self) -> list[Screen]:
+        from views.customers import CustomersView
+        from views.dashboard import DashboardView
         from views.imports import ImportsView
         from views.inspections import InspectionsView
         from views.maps import MapScreen
+        from views.tasks import TasksView
 
         return [
+            Screen(
+                "dashboard",
+                lambda: _t("Dashboard"),
+                "fa5s.tachometer-alt",
+                lambda: DashboardView(self.runner, self.user, self.prefs),
+            ),
             Screen(
                 "inspections",
                 lambda: _t("Inspections"),
                 "fa5s.clipboard-check",
                 lambda: InspectionsView(self.runner, self.user, self.prefs),
+            ),
+            Screen(
+                "customers",
+                lambda: _t("Customers"),
+                "fa5s.building",
+                lambda: CustomersView(self.runner, self.user, self.prefs),
+            ),
+            Screen(
+                "tasks",
+                lambda: _t("Tasks"),
+                "fa5s.tasks",
+                lambda: TasksView(self.runner, self.user, self.prefs),
             ),
             Screen(
                 "maps",
@@ -143,8 +167,12 @@ class MainWindow(QMainWindow):
         return self._screen_keys[self.nav.currentRow()]
 
     def open_query(self, query: str) -> None:
-        """Open a screen in a given state, e.g. ``inspections?kind=FOCUSED``."""
+        """Open a screen in a given state, e.g. ``inspections?kind=FOCUSED``. A screen this
+        user does not have (or that does not exist yet) is logged and ignored."""
         key = query.partition("?")[0]
+        if key not in self.screens:
+            log.info("no %r screen to open %r", key, query)
+            return
         screen = self.show_screen(key)
         opener = getattr(screen, "open_query", None)
         if opener is not None:

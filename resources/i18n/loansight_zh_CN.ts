@@ -25,6 +25,531 @@
     </message>
   </context>
   <context>
+    <name>ChoiceBar</name>
+    <message>
+      <source>Clear</source>
+      <translation>清除</translation>
+    </message>
+    <message>
+      <source>Clear all filters</source>
+      <translation>清除全部筛选</translation>
+    </message>
+  </context>
+  <context>
+    <name>Customers</name>
+    <message>
+      <source>Summary</source>
+      <translation>概要</translation>
+    </message>
+    <message>
+      <source>Loans</source>
+      <translation>贷款</translation>
+    </message>
+    <message>
+      <source>Score trend</source>
+      <translation>评分趋势</translation>
+    </message>
+    <message>
+      <source>Confirm</source>
+      <translation>确认</translation>
+    </message>
+    <message>
+      <source>The signal is real: it counts fully at the next health check</source>
+      <translation>信号属实：下次健康检查时全额计分</translation>
+    </message>
+    <message>
+      <source>Dismiss…</source>
+      <translation>排除…</translation>
+    </message>
+    <message>
+      <source>The signal does not apply: it stops counting (a reason is required)</source>
+      <translation>信号不适用：不再计分（须填写理由）</translation>
+    </message>
+    <message>
+      <source>Signals</source>
+      <translation>风险信号</translation>
+    </message>
+    <message>
+      <source>Inspections</source>
+      <translation>贷后检查</translation>
+    </message>
+    <message>
+      <source>Open tasks</source>
+      <translation>未完成任务</translation>
+    </message>
+    <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
+    </message>
+    <message>
+      <source>Dismiss the signal</source>
+      <translation>排除风险信号</translation>
+    </message>
+    <message>
+      <source>Confirm the signal</source>
+      <translation>确认风险信号</translation>
+    </message>
+    <message>
+      <source>Why does this signal not apply? (required)</source>
+      <translation>该信号为何不适用？（必填）</translation>
+    </message>
+    <message>
+      <source>Reason (optional):</source>
+      <translation>理由（选填）：</translation>
+    </message>
+    <message>
+      <source>Customer name or number</source>
+      <translation>客户名称或编号</translation>
+    </message>
+    <message>
+      <source>Loan / as of</source>
+      <translation>贷款 / 数据日期</translation>
+    </message>
+    <message>
+      <source>Classification</source>
+      <translation>五级分类</translation>
+    </message>
+    <message>
+      <source>Days past due</source>
+      <translation>逾期天数</translation>
+    </message>
+    <message>
+      <source>Balance</source>
+      <translation>余额</translation>
+    </message>
+    <message>
+      <source>Matures</source>
+      <translation>到期日</translation>
+    </message>
+    <message>
+      <source>Detected</source>
+      <translation>发现时间</translation>
+    </message>
+    <message>
+      <source>Signal</source>
+      <translation>信号</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>等级</translation>
+    </message>
+    <message>
+      <source>Review</source>
+      <translation>核实</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <source>Read only: your role does not review signals.</source>
+      <translation>只读：您的角色不核实风险信号。</translation>
+    </message>
+    <message>
+      <source>Submitted</source>
+      <translation>提交时间</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Inspector</source>
+      <translation>检查人</translation>
+    </message>
+    <message>
+      <source>Opinion</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>到期日</translation>
+    </message>
+    <message>
+      <source>Tier</source>
+      <translation>风险分层</translation>
+    </message>
+    <message>
+      <source>Assignee</source>
+      <translation>执行人</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>Pick a customer in the list.</source>
+      <translation>请在列表中选择客户。</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>Client manager</source>
+      <translation>客户经理</translation>
+    </message>
+    <message>
+      <source>Outstanding</source>
+      <translation>贷款余额</translation>
+    </message>
+    <message>
+      <source>USCC</source>
+      <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+      <source>Legal representative</source>
+      <translation>法定代表人</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Open this inspection</source>
+      <translation>打开此次检查</translation>
+    </message>
+    <message>
+      <source>Score</source>
+      <translation>评分</translation>
+    </message>
+    <message>
+      <source>Saved: the score changes at the next health check.</source>
+      <translation>已保存：评分将在下次健康检查时更新。</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>客户编号</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Last inspection</source>
+      <translation>最近检查</translation>
+    </message>
+    <message>
+      <source>Next task due</source>
+      <translation>下次任务到期</translation>
+    </message>
+    <message>
+      <source>{n} customers</source>
+      <translation>共 {n} 户客户</translation>
+    </message>
+    <message>
+      <source>Not scored by a health check yet</source>
+      <translation>尚未经健康检查评分</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已逾期</translation>
+    </message>
+    <message>
+      <source>One health check so far: the trend shows from the second.</source>
+      <translation>目前仅有一次健康检查，第二次后显示趋势。</translation>
+    </message>
+    <message>
+      <source>All tiers</source>
+      <translation>全部分层</translation>
+    </message>
+    <message>
+      <source>All branches</source>
+      <translation>全部机构</translation>
+    </message>
+    <message>
+      <source>All managers</source>
+      <translation>全部客户经理</translation>
+    </message>
+    <message>
+      <source>Amount {amount}, disbursed {date}, rate {rate}</source>
+      <translation>金额 {amount}，发放日 {date}，利率 {rate}</translation>
+    </message>
+    <message>
+      <source>Score {score} on {date} (model v{version})</source>
+      <translation>{date} 评分 {score}（模型 v{version}）</translation>
+    </message>
+    <message>
+      <source>Why</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>Open issues</source>
+      <translation>未解决问题</translation>
+    </message>
+    <message>
+      <source>{status} by {who} at {when}</source>
+      <translation>{who} 于 {when} {status}</translation>
+    </message>
+    <message>
+      <source>{n} signals count, {new} of them not reviewed</source>
+      <translation>{n} 条信号计分，其中 {new} 条未核实</translation>
+    </message>
+    <message>
+      <source>Customer {no} was not found.</source>
+      <translation>未找到客户 {no}。</translation>
+    </message>
+    <message>
+      <source>Reason: {reason}</source>
+      <translation>理由：{reason}</translation>
+    </message>
+    <message>
+      <source>since {date}</source>
+      <translation>自 {date} 起</translation>
+    </message>
+  </context>
+  <context>
+    <name>Dashboard</name>
+    <message>
+      <source>{amount} ten thousand yuan</source>
+      <translation>{amount} 万元</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>Up</source>
+      <translation>上一级</translation>
+    </message>
+    <message>
+      <source>Show the unit above</source>
+      <translation>显示上级机构</translation>
+    </message>
+    <message>
+      <source>Period</source>
+      <translation>期间</translation>
+    </message>
+    <message>
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <source>New signals this week</source>
+      <translation>本周新增风险信号</translation>
+    </message>
+    <message>
+      <source>Tasks due in the period</source>
+      <translation>本期到期任务</translation>
+    </message>
+    <message>
+      <source>Overdue tasks</source>
+      <translation>逾期任务</translation>
+    </message>
+    <message>
+      <source>Inspections with flags</source>
+      <translation>有疑点的检查</translation>
+    </message>
+    <message>
+      <source>Awaiting approval</source>
+      <translation>待审批检查</translation>
+    </message>
+    <message>
+      <source>not yet available</source>
+      <translation>暂未提供</translation>
+    </message>
+    <message>
+      <source>The approval workflow is not part of this version yet.</source>
+      <translation>审批流程尚未在本版本中提供。</translation>
+    </message>
+    <message>
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <source>Open these signals</source>
+      <translation>打开这些信号</translation>
+    </message>
+    <message>
+      <source>Open the open tasks due in the period</source>
+      <translation>打开本期到期的未完成任务</translation>
+    </message>
+    <message>
+      <source>open and past their due date</source>
+      <translation>未完成且已过期限</translation>
+    </message>
+    <message>
+      <source>Open the overdue tasks</source>
+      <translation>打开逾期任务</translation>
+    </message>
+    <message>
+      <source>Open the inspections of the period with a high-severity flag</source>
+      <translation>打开本期有高风险疑点的检查</translation>
+    </message>
+    <message>
+      <source>No tiered customers in this unit</source>
+      <translation>本机构无已分级客户</translation>
+    </message>
+    <message>
+      <source>No health check has been run yet</source>
+      <translation>尚未运行健康检查</translation>
+    </message>
+    <message>
+      <source>Last month</source>
+      <translation>上月</translation>
+    </message>
+    <message>
+      <source>Now</source>
+      <translation>现在</translation>
+    </message>
+    <message>
+      <source>Needs health checks in two months</source>
+      <translation>需要至少两个月的健康检查结果</translation>
+    </message>
+    <message>
+      <source>No signals in the period</source>
+      <translation>本期无风险信号</translation>
+    </message>
+    <message>
+      <source>No tasks due in the period</source>
+      <translation>本期无到期任务</translation>
+    </message>
+    <message>
+      <source>Credit bureau</source>
+      <translation>征信</translation>
+    </message>
+    <message>
+      <source>Judicial</source>
+      <translation>司法</translation>
+    </message>
+    <message>
+      <source>Business registry</source>
+      <translation>工商登记</translation>
+    </message>
+    <message>
+      <source>Tax</source>
+      <translation>税务</translation>
+    </message>
+    <message>
+      <source>Administrative penalty</source>
+      <translation>行政处罚</translation>
+    </message>
+    <message>
+      <source>Account flow</source>
+      <translation>账户流水</translation>
+    </message>
+    <message>
+      <source>Utilities</source>
+      <translation>水电</translation>
+    </message>
+    <message>
+      <source>Collateral</source>
+      <translation>押品</translation>
+    </message>
+    <message>
+      <source>Public opinion</source>
+      <translation>舆情</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <source>Open, not yet due</source>
+      <translation>未完成（未逾期）</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>逾期</translation>
+    </message>
+    <message>
+      <source>Bank</source>
+      <translation>全行</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>分行</translation>
+    </message>
+    <message>
+      <source>Sub-branch</source>
+      <translation>支行</translation>
+    </message>
+    <message>
+      <source>Client manager</source>
+      <translation>客户经理</translation>
+    </message>
+    <message>
+      <source>{amount} hundred million yuan</source>
+      <translation>{amount} 亿元</translation>
+    </message>
+    <message>
+      <source>Tiers per unit</source>
+      <translation>各机构风险等级分布</translation>
+    </message>
+    <message>
+      <source>Click a bar to drill down; double-click to open its customers</source>
+      <translation>单击柱形下钻；双击打开其客户</translation>
+    </message>
+    <message>
+      <source>Tier trend, last 12 months</source>
+      <translation>风险等级趋势（近12个月）</translation>
+    </message>
+    <message>
+      <source>Click a point to open that tier's customers</source>
+      <translation>单击数据点打开该等级客户</translation>
+    </message>
+    <message>
+      <source>Tier migration: last month → now</source>
+      <translation>风险等级迁移：上月 → 现在</translation>
+    </message>
+    <message>
+      <source>Click a cell to open those customers</source>
+      <translation>单击单元格打开相应客户</translation>
+    </message>
+    <message>
+      <source>Risk signals by source, per week</source>
+      <translation>各来源风险信号（按周）</translation>
+    </message>
+    <message>
+      <source>Click a bar to open those signals</source>
+      <translation>单击柱形打开相应信号</translation>
+    </message>
+    <message>
+      <source>Tasks due in the period, per unit</source>
+      <translation>各机构本期到期任务完成情况</translation>
+    </message>
+    <message>
+      <source>Click a bar to open those tasks</source>
+      <translation>单击柱形打开相应任务</translation>
+    </message>
+    <message>
+      <source>detected {start} to {end}</source>
+      <translation>{start} 至 {end} 发现</translation>
+    </message>
+    <message>
+      <source>{done} done · {open} open · {overdue} late</source>
+      <translation>已完成 {done} · 未完成 {open} · 逾期 {overdue}</translation>
+    </message>
+    <message>
+      <source>{high} with a high-severity flag · of {submitted} submitted</source>
+      <translation>高风险疑点 {high} · 共提交 {submitted}</translation>
+    </message>
+    <message>
+      <source>Tier {tier}</source>
+      <translation>{tier}等级</translation>
+    </message>
+    <message>
+      <source>Tiers as scored on {date}</source>
+      <translation>风险等级评定日期：{date}</translation>
+    </message>
+    <message>
+      <source>{share} of customers · {balance}</source>
+      <translation>占客户 {share} · 贷款余额 {balance}</translation>
+    </message>
+    <message>
+      <source>Open the customers of tier {tier}</source>
+      <translation>打开{tier}等级客户</translation>
+    </message>
+  </context>
+  <context>
     <name>Errors</name>
     <message>
       <source>This record no longer exists or is outside your scope.</source>
@@ -1127,8 +1652,20 @@
       <translation>立即拉取(&amp;P)</translation>
     </message>
     <message>
+      <source>Dashboard</source>
+      <translation>驾驶舱</translation>
+    </message>
+    <message>
       <source>Inspections</source>
       <translation>贷后检查</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Tasks</source>
+      <translation>任务</translation>
     </message>
     <message>
       <source>Map</source>
@@ -1371,6 +1908,301 @@ Database: {db}</source>
     </message>
   </context>
   <context>
+    <name>RiskWords</name>
+    <message>
+      <source>Risk signals: none that count</source>
+      <translation>风险信号：无计分信号</translation>
+    </message>
+    <message>
+      <source>Loans: no points</source>
+      <translation>贷款：不计分</translation>
+    </message>
+    <message>
+      <source>Inspections: no points</source>
+      <translation>检查：不计分</translation>
+    </message>
+    <message>
+      <source>Credit bureau</source>
+      <translation>征信</translation>
+    </message>
+    <message>
+      <source>Business registry</source>
+      <translation>工商</translation>
+    </message>
+    <message>
+      <source>Courts</source>
+      <translation>司法</translation>
+    </message>
+    <message>
+      <source>Tax</source>
+      <translation>税务</translation>
+    </message>
+    <message>
+      <source>Account flows</source>
+      <translation>账户流水</translation>
+    </message>
+    <message>
+      <source>Utilities</source>
+      <translation>水电</translation>
+    </message>
+    <message>
+      <source>Public opinion</source>
+      <translation>舆情</translation>
+    </message>
+    <message>
+      <source>Administrative penalties</source>
+      <translation>行政处罚</translation>
+    </message>
+    <message>
+      <source>Collateral</source>
+      <translation>押品</translation>
+    </message>
+    <message>
+      <source>Overdue at another lender</source>
+      <translation>他行逾期</translation>
+    </message>
+    <message>
+      <source>New lenders</source>
+      <translation>新增授信机构</translation>
+    </message>
+    <message>
+      <source>Many credit inquiries</source>
+      <translation>征信查询激增</translation>
+    </message>
+    <message>
+      <source>Guarantee in default</source>
+      <translation>对外担保违约</translation>
+    </message>
+    <message>
+      <source>Guarantee liabilities up</source>
+      <translation>对外担保增加</translation>
+    </message>
+    <message>
+      <source>Equity pledged</source>
+      <translation>股权出质</translation>
+    </message>
+    <message>
+      <source>Shareholder change</source>
+      <translation>股东变更</translation>
+    </message>
+    <message>
+      <source>Legal representative change</source>
+      <translation>法定代表人变更</translation>
+    </message>
+    <message>
+      <source>Equity frozen</source>
+      <translation>股权冻结</translation>
+    </message>
+    <message>
+      <source>Listed for abnormal operation</source>
+      <translation>列入经营异常名录</translation>
+    </message>
+    <message>
+      <source>Address change</source>
+      <translation>地址变更</translation>
+    </message>
+    <message>
+      <source>Deregistration</source>
+      <translation>注销</translation>
+    </message>
+    <message>
+      <source>Sued as defendant</source>
+      <translation>被诉</translation>
+    </message>
+    <message>
+      <source>Enforcement</source>
+      <translation>被执行</translation>
+    </message>
+    <message>
+      <source>Dishonest debtor</source>
+      <translation>失信被执行人</translation>
+    </message>
+    <message>
+      <source>Consumption restriction</source>
+      <translation>限制高消费</translation>
+    </message>
+    <message>
+      <source>Account frozen</source>
+      <translation>账户冻结</translation>
+    </message>
+    <message>
+      <source>Tax arrears</source>
+      <translation>欠税</translation>
+    </message>
+    <message>
+      <source>Tax credit grade down</source>
+      <translation>纳税信用等级下调</translation>
+    </message>
+    <message>
+      <source>Invoices dropped</source>
+      <translation>开票量下降</translation>
+    </message>
+    <message>
+      <source>Abnormal taxpayer</source>
+      <translation>非正常户</translation>
+    </message>
+    <message>
+      <source>Inflows dropped</source>
+      <translation>资金流入下降</translation>
+    </message>
+    <message>
+      <source>Outflows to related parties</source>
+      <translation>资金流向关联方</translation>
+    </message>
+    <message>
+      <source>Funds diverted</source>
+      <translation>挪用贷款资金</translation>
+    </message>
+    <message>
+      <source>Large cash withdrawals</source>
+      <translation>大额取现</translation>
+    </message>
+    <message>
+      <source>Electricity use dropped</source>
+      <translation>用电量下降</translation>
+    </message>
+    <message>
+      <source>Water use dropped</source>
+      <translation>用水量下降</translation>
+    </message>
+    <message>
+      <source>Utility arrears</source>
+      <translation>欠缴水电费</translation>
+    </message>
+    <message>
+      <source>Negative news</source>
+      <translation>负面新闻</translation>
+    </message>
+    <message>
+      <source>Production halted</source>
+      <translation>停产</translation>
+    </message>
+    <message>
+      <source>Executive missing</source>
+      <translation>实际控制人失联</translation>
+    </message>
+    <message>
+      <source>Environmental penalty</source>
+      <translation>环保处罚</translation>
+    </message>
+    <message>
+      <source>Safety penalty</source>
+      <translation>安全生产处罚</translation>
+    </message>
+    <message>
+      <source>Market regulation penalty</source>
+      <translation>市场监管处罚</translation>
+    </message>
+    <message>
+      <source>Collateral value dropped</source>
+      <translation>押品价值下降</translation>
+    </message>
+    <message>
+      <source>Collateral seized</source>
+      <translation>押品被查封</translation>
+    </message>
+    <message>
+      <source>Insurance lapsed</source>
+      <translation>保险失效</translation>
+    </message>
+    <message>
+      <source>Not reviewed</source>
+      <translation>未核实</translation>
+    </message>
+    <message>
+      <source>Confirmed</source>
+      <translation>已确认</translation>
+    </message>
+    <message>
+      <source>Dismissed</source>
+      <translation>已排除</translation>
+    </message>
+    <message>
+      <source>Past due but still classified normal</source>
+      <translation>已逾期仍为正常类</translation>
+    </message>
+    <message>
+      <source>More than 90 days past due, not yet substandard</source>
+      <translation>逾期超过 90 天未下调至次级</translation>
+    </message>
+    <message>
+      <source>More than 270 days past due, not yet doubtful</source>
+      <translation>逾期超过 270 天未下调至可疑</translation>
+    </message>
+    <message>
+      <source>More than 360 days past due, not yet loss</source>
+      <translation>逾期超过 360 天未下调至损失</translation>
+    </message>
+    <message>
+      <source>{tier}, score {score}</source>
+      <translation>{tier}，评分 {score}</translation>
+    </message>
+    <message>
+      <source>{source}: {type}, severity {severity} +{points}</source>
+      <translation>{source}：{type}，{severity} 级 +{points}</translation>
+    </message>
+    <message>
+      <source>loan {loan} {days} days past due</source>
+      <translation>贷款 {loan} 逾期 {days} 天</translation>
+    </message>
+    <message>
+      <source>loan {loan} classified {classification}</source>
+      <translation>贷款 {loan} 为{classification}类</translation>
+    </message>
+    <message>
+      <source>loan {loan} matures in {days} days</source>
+      <translation>贷款 {loan} {days} 天后到期</translation>
+    </message>
+    <message>
+      <source>inspection {id}: {opinion}, {abnormal} abnormal answers, {flags} flags</source>
+      <translation>检查 {id}：结论{opinion}，{abnormal} 项异常，{flags} 个真实性疑点</translation>
+    </message>
+    <message>
+      <source>score rose {change} in a month</source>
+      <translation>评分一个月内上升 {change}</translation>
+    </message>
+    <message>
+      <source>at least {tier}: loan {loan} classified {classification}</source>
+      <translation>不低于{tier}：贷款 {loan} 为{classification}类</translation>
+    </message>
+    <message>
+      <source>Risk signals: {points} points from {n} signals</source>
+      <translation>风险信号：{n} 条信号计 {points} 分</translation>
+    </message>
+    <message>
+      <source>Worst loan {loan}: {points} points ({parts})</source>
+      <translation>最差贷款 {loan}：{points} 分（{parts}）</translation>
+    </message>
+    <message>
+      <source>Latest inspection on {date}: {points} points (opinion {opinion} +{op}; {n} abnormal answers +{ap}; authenticity flags +{fp})</source>
+      <translation>最近一次检查（{date}）：{points} 分（结论{opinion} +{op}；{n} 项异常 +{ap}；真实性疑点 +{fp}）</translation>
+    </message>
+    <message>
+      <source>Trend: the base score rose {change} in a month +{points}</source>
+      <translation>趋势：基础分一个月内上升 {change}，+{points}</translation>
+    </message>
+    <message>
+      <source>Tier at least {tier}: loan {loan} is classified {classification}</source>
+      <translation>分层不低于{tier}：贷款 {loan} 为{classification}类</translation>
+    </message>
+    <message>
+      <source>{days} days past due +{points}</source>
+      <translation>逾期 {days} 天 +{points}</translation>
+    </message>
+    <message>
+      <source>classified {classification} +{points}</source>
+      <translation>{classification}类 +{points}</translation>
+    </message>
+    <message>
+      <source>matures in {days} days +{points}</source>
+      <translation>{days} 天后到期 +{points}</translation>
+    </message>
+    <message>
+      <source>{source}: {type}, severity {severity}, {age} days old, {status}: +{points}</source>
+      <translation>{source}：{type}，{severity} 级，{age} 天前，{status}：+{points}</translation>
+    </message>
+  </context>
+  <context>
     <name>Settings</name>
     <message>
       <source>Settings</source>
@@ -1491,6 +2323,101 @@ Database: {db}</source>
     <message>
       <source>Tianditu needs a key.</source>
       <translation>使用天地图需要填写密钥。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Tasks</name>
+    <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>未完成</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已逾期</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <source>Replaced</source>
+      <translation>已替代</translation>
+    </message>
+    <message>
+      <source>Customer name or number</source>
+      <translation>客户名称或编号</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>到期日</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Tier</source>
+      <translation>风险分层</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>Client manager</source>
+      <translation>客户经理</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>完成时间</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务编号</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>{n} tasks</source>
+      <translation>共 {n} 项任务</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>All tiers</source>
+      <translation>全部分层</translation>
+    </message>
+    <message>
+      <source>All branches</source>
+      <translation>全部机构</translation>
+    </message>
+    <message>
+      <source>All managers</source>
+      <translation>全部客户经理</translation>
+    </message>
+    <message>
+      <source>All kinds</source>
+      <translation>全部类型</translation>
+    </message>
+    <message>
+      <source>{no} {name}: open the customer</source>
+      <translation>{no} {name}：打开客户</translation>
     </message>
   </context>
   <context>

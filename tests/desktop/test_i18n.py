@@ -85,7 +85,7 @@ def test_main_window_in_chinese_then_english(
     user = user_for("H0001")
     language("zh_CN")
     chinese = _window(qtbot, runner, user, prefs)
-    assert _nav(chinese) == ["贷后检查", "地图", "数据导入"]
+    assert _nav(chinese) == ["驾驶舱", "贷后检查", "客户", "任务", "地图", "数据导入"]
     menus = _menus(chinese)
     assert menus[:2] == ["文件(&F)", "视图(&V)"]
     assert all(CJK.search(m) for m in menus)
@@ -98,7 +98,7 @@ def test_main_window_in_chinese_then_english(
 
     language("en")
     english = _window(qtbot, runner, user, prefs)
-    assert _nav(english) == ["Inspections", "Map", "Imports"]
+    assert _nav(english) == ["Dashboard", "Inspections", "Customers", "Tasks", "Map", "Imports"]
     assert _menus(english)[:3] == ["&File", "&View", "&Help"]
     assert english.scope_label.text() == "Scope: whole bank"
 
@@ -127,7 +127,7 @@ def test_switching_language_rebuilds_the_window_where_the_user_was(
     assert not first.isVisible()
     assert chinese.isVisible()
     assert chinese.current_screen() == "imports"
-    assert _nav(chinese) == ["贷后检查", "地图", "数据导入"]
+    assert _nav(chinese) == ["驾驶舱", "贷后检查", "客户", "任务", "地图", "数据导入"]
     assert _menus(chinese)[0] == "文件(&F)"
     assert chinese.screens["imports"].pull_button.text() != "Pull now"
     settle()
@@ -135,6 +135,6 @@ def test_switching_language_rebuilds_the_window_where_the_user_was(
     ws.switch_language("en")
     english = ws.window
     assert english.current_screen() == "imports"
-    assert _nav(english) == ["Inspections", "Map", "Imports"]
+    assert _nav(english) == ["Dashboard", "Inspections", "Customers", "Tasks", "Map", "Imports"]
     assert english.screens["imports"].pull_button.text() == "Pull now"
     qtbot.waitUntil(lambda: ws.runner.running() == 0, timeout=20_000)

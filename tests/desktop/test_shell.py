@@ -43,15 +43,24 @@ def _settle(qtbot: Any, runner: Any) -> None:
     qtbot.waitUntil(lambda: runner.running() == 0, timeout=20_000)
 
 
-def test_head_office_gets_inspections_map_and_imports(qtbot: Any, runner: Any, user_for: Any, prefs: Any) -> None:
+def test_head_office_gets_inspections_map_and_imports(
+    qtbot: Any, runner: Any, user_for: Any, prefs: Any
+) -> None:
     window = _window(qtbot, runner, user_for("H0001"), prefs)
-    assert list(window.screens) == ["inspections", "maps", "imports"]
+    assert list(window.screens) == ["dashboard", "inspections", "customers", "tasks", "maps", "imports"]
     assert isinstance(window.screens["inspections"], InspectionsView)
     assert isinstance(window.screens["imports"], ImportsView)
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Inspections", "Map", "Imports"]
-    assert window.stack.count() == 3
-    assert window.current_screen() == "inspections"
-    assert window.stack.currentWidget() is window.screens["inspections"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "Dashboard",
+        "Inspections",
+        "Customers",
+        "Tasks",
+        "Map",
+        "Imports",
+    ]
+    assert window.stack.count() == 6
+    assert window.current_screen() == "dashboard"
+    assert window.stack.currentWidget() is window.screens["dashboard"]
     assert "&Pull now" in [a.text() for a in _menu(window, "&File")]
 
 
@@ -60,11 +69,17 @@ def test_a_branch_approver_gets_the_inspections_and_the_map(
     qtbot: Any, runner: Any, user_for: Any, prefs: Any, employee: str
 ) -> None:
     window = _window(qtbot, runner, user_for(employee), prefs)
-    assert list(window.screens) == ["inspections", "maps"]
-    assert window.nav.count() == window.stack.count() == 2
+    assert list(window.screens) == ["dashboard", "inspections", "customers", "tasks", "maps"]
+    assert window.nav.count() == window.stack.count() == 5
     assert "&Pull now" not in [a.text() for a in _menu(window, "&File")]
     screens = [a for a in _menu(window, "&View") if a.shortcut().toString().startswith("Ctrl+")]
-    assert [(a.text(), a.shortcut().toString()) for a in screens] == [("Inspections", "Ctrl+1"), ("Map", "Ctrl+2")]
+    assert [(a.text(), a.shortcut().toString()) for a in screens] == [
+        ("Dashboard", "Ctrl+1"),
+        ("Inspections", "Ctrl+2"),
+        ("Customers", "Ctrl+3"),
+        ("Tasks", "Ctrl+4"),
+        ("Map", "Ctrl+5"),
+    ]
 
 
 def test_show_screen_and_the_navigation_bar_switch_the_stack(
@@ -73,9 +88,9 @@ def test_show_screen_and_the_navigation_bar_switch_the_stack(
     window = _window(qtbot, runner, user_for("H0001"), prefs)
     assert window.show_screen("imports") is window.screens["imports"]
     assert window.stack.currentWidget() is window.screens["imports"]
-    assert window.nav.currentRow() == 2
+    assert window.nav.currentRow() == 5
     assert window.current_screen() == "imports"
-    window.nav.setCurrentRow(0)
+    window.nav.setCurrentRow(1)
     assert window.stack.currentWidget() is window.screens["inspections"]
     assert window.current_screen() == "inspections"
 
@@ -85,12 +100,12 @@ def test_view_menu_and_ctrl_number_shortcuts_switch_screens(
 ) -> None:
     window = _window(qtbot, runner, user_for("H0001"), prefs)
     _activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() == "imports"
     assert window.stack.currentWidget() is window.screens["imports"]
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() == "maps"
-    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() == "inspections"
     # the same actions from the View menu
     by_text = {a.text(): a for a in _menu(window, "&View")}
@@ -280,3 +295,13 @@ def test_glyph_warmer_draws_the_common_characters_in_slices(qtbot: Any) -> None:
     image = warmer._image  # it draws into an image of its own, never on screen
     inked = sum(image.pixelColor(x, y).alpha() > 0 for x in range(0, 400, 2) for y in range(0, 64, 2))
     assert inked > 100
+
+
+def test_open_query_ignores_a_screen_that_is_not_there(
+    qtbot: Any, runner: Any, user_for: Any, prefs: Any
+) -> None:
+    window = _window(qtbot, runner, user_for("A0311"), prefs)
+    window.show_screen("maps")
+    window.open_query("imports?x=1")  # not for a branch approver
+    window.open_query("signals?source=TAX")  # no such screen (yet)
+    assert window.current_screen() == "maps"

@@ -1,0 +1,696 @@
+"""The customers screen: every customer in scope in a lazily paged table, and the profile
+of the selected one (summary with the score explained in words, loans with their
+classification history, the score trend, the signal timeline where an approver confirms or
+dismisses each signal, inspections, open tasks).
+
+Every database read goes through the task runner; answers to superseded requests are
+dropped. Reviewing a signal is a write (audited in the same transaction); the score
+changes at the next health check.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.settings import Preferences
+from desktop.tasks import Changes, Latest, TaskRunner
+from widgets.choice_bar import ChoiceFilterBar
+from widgets.labels import (
+    TIER_COLOURS,
+    TIERS,
+    UNTIERED_COLOUR,
+    classification_name,
+    kind_name,
+    local_time,
+    money,
+    opinion_name,
+    tier_name,
+)
+from widgets.lazy_table import Column, KeysetTableModel
+from widgets.risk_words import (
+    breakdown_lines,
+    issue_name,
+    points_text,
+    review_status_name,
+    signal_type_name,
+    source_name,
+    task_reason_words,
+)
+
+FILTER_KEYS = ("tier", "branch_code", "manager_no", "text", "customer_no")
+REVIEWER_ROLES = ("HEAD_RISK", "BRANCH_APPROVER")
+_TIER_QCOLOURS = {k: QColor(v) for k, v in TIER_COLOURS.items()}
+_LATE = QColor("#c62828")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Customers", text)
+
+
+def filters_to_query(values: dict[str, Any]) -> str:
+    """The URL-like state of the list: ``customers?tier=RED&branch_code=0311``."""
+    pairs = [(key, str(values[key])) for key in FILTER_KEYS if values.get(key)]
+    return "customers" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def filters_from_query(query: str) -> dict[str, Any]:
+    _, _, qs = query.partition("?")
+    return {k: v for k, v in parse_qsl(qs) if k in FILTER_KEYS and v}
+
+
+class CustomersView(QWidget):
+    """Customers in scope, riskiest first, and the profile of one."""
+
+    customer_selected = Signal(str)
+    state_changed = Signal(str)
+    open_requested = Signal(str)
+    #: a signal review was written (signal id, decision)
+    signal_reviewed = Signal(int, str)
+
+    def __init__(
+        self, runner: TaskRunner, user: Any, prefs: Preferences, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.user = user
+        self.prefs = prefs
+        self._page_latest = Latest()
+        self._count_latest = Latest()
+        self._profile_latest = Latest()
+        self._filters: dict[str, Any] = {}
+        self.profile: Any = None
+        self._plot: Any = None
+        self._build()
+        self.runner.changed.connect(self._on_changed)
+        self._load_choices()
+        self.reload()
+
+    @property
+    def can_review(self) -> bool:
+        """Only risk managers and branch approvers review signals; auditors and
+        administrators read."""
+        return bool(self.user.role in REVIEWER_ROLES)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.filter_bar = ChoiceFilterBar(
+            [
+                ("tier", lambda: _t("Tier"), lambda: _t("All tiers")),
+                ("branch_code", lambda: _t("Branch"), lambda: _t("All branches")),
+                ("manager_no", lambda: _t("Client manager"), lambda: _t("All managers")),
+            ],
+            search_placeholder=_t("Customer name or number"),
+        )
+        self.filter_bar.set_choices(
+            "tier", [*((t, tier_name(t)) for t in reversed(TIERS)), ("NONE", tier_name(None))]
+        )
+        self.filter_bar.filters_changed.connect(self._on_filters)
+        layout.addWidget(self.filter_bar)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        from data.customers import customer_sort_value
+
+        self.model = KeysetTableModel(
+            self._columns(), keyset=lambda row, key: (customer_sort_value(row, key), row.customer_no)
+        )
+        self.model.sort_key = "score"
+        self.model.page_wanted.connect(self._fetch_page)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        self.model.sort_requested.connect(lambda _k, _d: self.reload())
+        self.table.horizontalHeader().setSectionsMovable(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        for i, column in enumerate(self.model.columns()):
+            self.table.setColumnWidth(i, column.width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self._build_profile())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        layout.addWidget(splitter, 1)
+        self.count_label = QLabel()
+        self.count_label.setContentsMargins(6, 2, 6, 4)
+        layout.addWidget(self.count_label)
+
+    def _columns(self) -> list[Column]:
+        def next_due(r: Any) -> str:
+            return r.next_due.isoformat() if r.next_due else ""
+
+        return [
+            Column("customer_no", lambda: _t("Number"), lambda r: r.customer_no, "customer_no", width=85),
+            Column(
+                "name",
+                lambda: _t("Customer"),
+                lambda r: r.name,
+                "name",
+                width=200,
+                tooltip=lambda r: f"{r.customer_no} {r.name}",
+            ),
+            Column(
+                "tier",
+                lambda: _t("Tier"),
+                lambda r: tier_name(r.tier),
+                width=60,
+                foreground=lambda r: _TIER_QCOLOURS.get(r.tier or "", QColor(UNTIERED_COLOUR)),
+            ),
+            Column(
+                "score",
+                lambda: _t("Score"),
+                lambda r: "" if r.score is None else points_text(r.score),
+                "score",
+                numeric=True,
+                width=60,
+            ),
+            Column(
+                "balance",
+                lambda: _t("Balance"),
+                lambda r: money(r.balance),
+                "balance",
+                numeric=True,
+                width=110,
+            ),
+            Column(
+                "signals",
+                lambda: _t("Signals"),
+                lambda r: f"{r.signals} ({r.new_signals})" if r.new_signals else str(r.signals),
+                "signals",
+                numeric=True,
+                width=70,
+                tooltip=lambda r: _t("{n} signals count, {new} of them not reviewed").format(
+                    n=r.signals, new=r.new_signals
+                ),
+            ),
+            Column(
+                "last_inspection",
+                lambda: _t("Last inspection"),
+                lambda r: local_time(r.last_inspection)[:10],
+                "last_inspection",
+                width=95,
+            ),
+            Column(
+                "next_due",
+                lambda: _t("Next task due"),
+                next_due,
+                "next_due",
+                width=95,
+                foreground=lambda r: _LATE if r.overdue else None,
+                tooltip=lambda r: _t("Overdue") if r.overdue else None,
+            ),
+            Column("branch", lambda: _t("Branch"), lambda r: r.branch_name, "branch_name", width=90),
+            Column(
+                "manager", lambda: _t("Client manager"), lambda r: r.manager_name, "manager_name", width=80
+            ),
+        ]
+
+    def _build_profile(self) -> QWidget:
+        tabs = QTabWidget()
+        self.summary = QTextBrowser()
+        self.summary.setOpenLinks(False)
+        tabs.addTab(self.summary, _t("Summary"))
+        self.loans = QTreeWidget()
+        self.loans.setHeaderLabels(
+            [_t("Loan / as of"), _t("Classification"), _t("Days past due"), _t("Balance"), _t("Matures")]
+        )
+        self.loans.setColumnWidth(0, 170)
+        tabs.addTab(self.loans, _t("Loans"))
+        self.trend_tab = QWidget()
+        trend_layout = QVBoxLayout(self.trend_tab)
+        trend_layout.setContentsMargins(0, 0, 0, 0)
+        self.trend_note = QLabel()
+        trend_layout.addWidget(self.trend_note)
+        tabs.addTab(self.trend_tab, _t("Score trend"))
+        signals = QWidget()
+        sl = QVBoxLayout(signals)
+        sl.setContentsMargins(0, 0, 0, 0)
+        self.signals = QTreeWidget()
+        self.signals.setHeaderLabels(
+            [_t("Detected"), _t("Signal"), _t("Severity"), _t("Review"), _t("Title")]
+        )
+        self.signals.setRootIsDecorated(False)
+        self.signals.setColumnWidth(0, 120)
+        self.signals.setColumnWidth(1, 200)
+        self.signals.setColumnWidth(2, 50)
+        self.signals.setColumnWidth(3, 90)
+        self.signals.currentItemChanged.connect(lambda *_a: self._update_review_buttons())
+        sl.addWidget(self.signals, 1)
+        buttons = QHBoxLayout()
+        self.confirm_button = QPushButton(_t("Confirm"))
+        self.confirm_button.setToolTip(_t("The signal is real: it counts fully at the next health check"))
+        self.confirm_button.clicked.connect(lambda: self.review_selected("CONFIRMED"))
+        self.dismiss_button = QPushButton(_t("Dismiss…"))
+        self.dismiss_button.setToolTip(
+            _t("The signal does not apply: it stops counting (a reason is required)")
+        )
+        self.dismiss_button.clicked.connect(lambda: self.review_selected("DISMISSED"))
+        self.review_note = QLabel()
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.dismiss_button)
+        buttons.addWidget(self.review_note, 1)
+        sl.addLayout(buttons)
+        if not self.can_review:
+            self.review_note.setText(_t("Read only: your role does not review signals."))
+        tabs.addTab(signals, _t("Signals"))
+        self.inspections = QTreeWidget()
+        self.inspections.setHeaderLabels([_t("Submitted"), _t("Kind"), _t("Inspector"), _t("Opinion")])
+        self.inspections.setRootIsDecorated(False)
+        self.inspections.setColumnWidth(0, 130)
+        self.inspections.itemActivated.connect(self._open_inspection)
+        self.inspections.itemClicked.connect(self._open_inspection)
+        tabs.addTab(self.inspections, _t("Inspections"))
+        self.tasks = QTreeWidget()
+        self.tasks.setHeaderLabels([_t("Due"), _t("Kind"), _t("Tier"), _t("Assignee"), _t("Reason")])
+        self.tasks.setRootIsDecorated(False)
+        tabs.addTab(self.tasks, _t("Open tasks"))
+        tabs.currentChanged.connect(lambda _i: self._show_trend())
+        self.tabs = tabs
+        self._update_review_buttons()
+        self.summary.setHtml(html.escape(_t("Pick a customer in the list.")))
+        return tabs
+
+    # -- filters and paging -----------------------------------------------------------------
+
+    def _load_choices(self) -> None:
+        scope = self.user.scope
+
+        def load(session: Any) -> Any:
+            from data.customers import customer_managers
+            from data.queries import filter_choices
+
+            return filter_choices(session, scope)[0], customer_managers(session, scope)
+
+        self.runner.read(load, self._show_choices, label="customer filter choices", owner=self)
+
+    def _show_choices(self, choices: Any) -> None:
+        branches, managers = choices
+        self.filter_bar.set_choices("branch_code", [(c.value, c.label) for c in branches])
+        self.filter_bar.set_choices("manager_no", [(c.value, c.label) for c in managers])
+        self.filter_bar.set_values(self._filters)
+
+    def _on_filters(self, values: dict[str, Any]) -> None:
+        self._filters = {k: v for k, v in values.items() if v}
+        self.state_changed.emit(self.query())
+        self.reload()
+
+    def query(self) -> str:
+        return filters_to_query(self._filters)
+
+    def open_query(self, query: str) -> None:
+        """Open the list already filtered: ``customers?tier=RED&branch_code=0311``;
+        ``customer_no=...`` also opens that customer's profile."""
+        self._filters = filters_from_query(query)
+        self.filter_bar.set_values(self._filters)
+        self.state_changed.emit(self.query())
+        self.reload()
+        if self._filters.get("customer_no"):
+            self.show_customer(self._filters["customer_no"])
+
+    def _filter(self) -> Any:
+        from data.customers import CustomerFilter
+
+        return CustomerFilter(**{k: v for k, v in self._filters.items() if k in FILTER_KEYS})
+
+    def reload(self) -> None:
+        self.model.reset_rows()
+        self._count()
+
+    def _count(self) -> None:
+        token = self._count_latest.next()
+        scope, flt = self.user.scope, self._filter()
+        self.count_label.setText(_t("Counting…"))
+
+        def count(session: Any) -> int:
+            from data.customers import customer_count
+
+            return customer_count(session, scope, flt)
+
+        self.runner.read(
+            count,
+            lambda n: self._count_latest.is_current(token) and self._show_count(n),
+            label="count customers",
+            owner=self,
+        )
+
+    def _show_count(self, n: int) -> None:
+        self.count_label.setText(_t("{n} customers").format(n=QLocale().toString(n)))
+
+    def _fetch_page(self, after: Any) -> None:
+        generation = self.model.generation
+        token = self._page_latest.next() if after is None else None
+        scope, flt = self.user.scope, self._filter()
+        sort, descending = self.model.sort_key, self.model.descending
+
+        def page(session: Any) -> Any:
+            from data.customers import customer_page
+
+            return customer_page(session, scope, flt, sort=sort, descending=descending, after=after)
+
+        def done(rows: Any) -> None:
+            if token is not None and not self._page_latest.is_current(token):
+                return
+            self.model.append_page(rows, generation)
+            if after is None and rows and not self.table.currentIndex().isValid() and self.profile is None:
+                self.table.selectRow(0)
+
+        def failed(error: BaseException) -> None:
+            self.model.load_failed()
+            self.runner.report_error(error)
+
+        self.runner.read(page, done, failed, label="customers page", owner=self)
+
+    def _on_changed(self, changes: Changes) -> None:
+        # a signal review changes the counts in the list and the profile's timeline
+        watched = {"customers", "loans", "health_scores", "post_loan_tasks", "inspections", "risk_signals"}
+        if changes.tables & (watched | {"branches", "staff"}):
+            self.reload()
+        if self.profile is not None and changes.tables & watched:
+            self.show_customer(self.profile.customer_no)
+
+    # -- the profile -----------------------------------------------------------------------
+
+    def _on_row(self, current: Any, _previous: Any) -> None:
+        if not current.isValid():
+            return
+        row = self.model.row_at(current.row())
+        if self.profile is not None and self.profile.customer_no == row.customer_no:
+            return
+        self.customer_selected.emit(row.customer_no)
+        self.show_customer(row.customer_no)
+
+    def show_customer(self, customer_no: str) -> None:
+        token = self._profile_latest.next()
+        scope = self.user.scope
+
+        def load(session: Any) -> Any:
+            from data.customers import customer_profile
+
+            return customer_profile(session, customer_no, scope)
+
+        def done(profile: Any) -> None:
+            if self._profile_latest.is_current(token):
+                self._show_profile(profile)
+
+        def failed(error: BaseException) -> None:
+            from data.errors import NotFound
+
+            if not self._profile_latest.is_current(token):
+                return
+            if isinstance(error, NotFound):
+                self.profile = None
+                self.summary.setHtml(html.escape(_t("Customer {no} was not found.").format(no=customer_no)))
+                return
+            self.runner.report_error(error)
+
+        self.runner.read(load, done, failed, label="customer profile", owner=self)
+
+    def _show_profile(self, p: Any) -> None:
+        self.profile = p
+        e = html.escape
+        latest = p.latest
+        colour = TIER_COLOURS.get(latest.tier if latest else "", UNTIERED_COLOUR)
+        tier = tier_name(latest.tier if latest else None)
+        parts = [
+            f"<h3>{e(p.name)} <span style='color:#666;font-weight:normal'>{e(p.customer_no)}</span></h3>",
+            f"<p><span style='background:{colour};color:white;padding:2px 8px;font-weight:bold'>"
+            f"&nbsp;{e(tier)}&nbsp;</span>&nbsp; ",
+        ]
+        if latest is not None:
+            parts.append(
+                e(
+                    _t("Score {score} on {date} (model v{version})").format(
+                        score=points_text(latest.score),
+                        date=latest.as_of.isoformat(),
+                        version=latest.model_version,
+                    )
+                )
+            )
+        else:
+            parts.append(e(_t("Not scored by a health check yet")))
+        parts.append("</p>")
+        if latest is not None:
+            parts.append(f"<h4>{e(_t('Why'))}</h4><ul>")
+            parts += [
+                f"<li>{e(line.strip().lstrip('· '))}</li>"
+                if not line.startswith("  ")
+                else f"<li style='margin-left:16px;color:#444'>{e(line.strip().lstrip('· '))}</li>"
+                for line in breakdown_lines(dict(latest.breakdown))
+            ]
+            parts.append("</ul>")
+        if p.issues:
+            parts.append(f"<h4>{e(_t('Open issues'))}</h4><ul>")
+            parts += [
+                f"<li>{e(issue_name(i.code))}{e(' · ' + i.loan_no if i.loan_no else '')} "
+                f"({e(_t('since {date}').format(date=i.first_seen_on.isoformat()))})</li>"
+                for i in p.issues
+            ]
+            parts.append("</ul>")
+        balance = sum((ln.balance for ln in p.loans), start=0)
+        rows = [
+            (_t("Branch"), p.branch_name),
+            (_t("Client manager"), f"{p.manager_name} {p.manager_no}"),
+            (_t("Outstanding"), money(balance)),
+            (_t("USCC"), p.uscc),
+            (_t("Legal representative"), p.legal_rep),
+            (_t("Phone"), p.phone),
+            (_t("Address"), p.address),
+            (
+                _t("Location"),
+                f"{p.lat:.6f}, {p.lon:.6f} (WGS-84)" if p.lat is not None and p.lon is not None else "—",
+            ),
+        ]
+        parts.append("<table cellspacing='4'>")
+        parts += [f"<tr><td style='color:#555'>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in rows]
+        parts.append("</table>")
+        self.summary.setHtml("".join(parts))
+        self._show_loans(p)
+        self._show_signals(p)
+        self._show_inspections(p)
+        self._show_tasks(p)
+        self._show_trend()
+
+    def _show_loans(self, p: Any) -> None:
+        self.loans.clear()
+        for ln in p.loans:
+            item = QTreeWidgetItem(
+                self.loans,
+                [
+                    f"{ln.loan_no} {ln.product}",
+                    classification_name(ln.classification),
+                    str(ln.overdue_days),
+                    money(ln.balance),
+                    ln.maturity_on.isoformat(),
+                ],
+            )
+            item.setToolTip(
+                0,
+                _t("Amount {amount}, disbursed {date}, rate {rate}").format(
+                    amount=money(ln.amount), date=ln.disbursed_on.isoformat(), rate=ln.rate
+                ),
+            )
+            previous = None
+            for snap in reversed(ln.history):
+                changed = previous is not None and previous != snap.classification
+                child = QTreeWidgetItem(
+                    [
+                        snap.as_of.isoformat(),
+                        classification_name(snap.classification),
+                        str(snap.overdue_days),
+                        money(snap.balance),
+                        "",
+                    ]
+                )
+                if changed:
+                    child.setForeground(1, QBrush(_LATE))
+                item.insertChild(0, child)
+                previous = snap.classification
+            item.setExpanded(True)
+
+    def _show_signals(self, p: Any) -> None:
+        self.signals.clear()
+        for s in p.signals:
+            review = review_status_name(s.status)
+            item = QTreeWidgetItem(
+                self.signals,
+                [
+                    local_time(s.detected_at),
+                    f"{source_name(s.source)} · {signal_type_name(s.type)}",
+                    str(s.severity),
+                    review,
+                    s.title,
+                ],
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, s.id)
+            tip = [s.title, s.detail]
+            if s.status != "NEW":
+                tip.append(
+                    _t("{status} by {who} at {when}").format(
+                        status=review, who=s.reviewed_by or "", when=local_time(s.reviewed_at)
+                    )
+                )
+                if s.review_reason:
+                    tip.append(_t("Reason: {reason}").format(reason=s.review_reason))
+            item.setToolTip(3, "\n".join(t for t in tip if t))
+            item.setToolTip(4, "\n".join(t for t in tip if t))
+            if s.status == "DISMISSED":
+                for col in range(5):
+                    item.setForeground(col, QBrush(QColor("#9e9e9e")))
+            elif s.status == "CONFIRMED":
+                item.setForeground(3, QBrush(_LATE))
+        self._update_review_buttons()
+
+    def _show_inspections(self, p: Any) -> None:
+        self.inspections.clear()
+        for v in p.inspections:
+            item = QTreeWidgetItem(
+                self.inspections,
+                [local_time(v.submitted_at), kind_name(v.kind), v.inspector_name, opinion_name(v.opinion)],
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, v.id)
+            item.setToolTip(0, _t("Open this inspection"))
+
+    def _show_tasks(self, p: Any) -> None:
+        self.tasks.clear()
+        for t in p.tasks:
+            item = QTreeWidgetItem(
+                self.tasks,
+                [t.due_on.isoformat(), kind_name(t.kind), tier_name(t.tier), t.assignee_name, t.reason],
+            )
+            item.setForeground(2, QBrush(_TIER_QCOLOURS.get(t.tier, QColor(UNTIERED_COLOUR))))
+            item.setToolTip(4, task_reason_words(t.reason).replace("; ", "\n"))
+            if t.overdue:
+                item.setForeground(0, QBrush(_LATE))
+                item.setToolTip(0, _t("Overdue"))
+
+    def _show_trend(self) -> None:
+        if self.tabs.currentWidget() is not self.trend_tab:
+            return
+        p = self.profile
+        points = list(reversed(p.scores)) if p is not None else []
+        if len(points) < 2:
+            self.trend_note.setText(
+                _t("One health check so far: the trend shows from the second.") if points else ""
+            )
+        else:
+            self.trend_note.setText("")
+        import pyqtgraph as pg
+
+        if self._plot is None:
+            self._plot = pg.PlotWidget(background="w")
+            self._plot.showGrid(x=False, y=True, alpha=0.3)
+            self._plot.setLabel("left", _t("Score"))
+            self._plot.setAxisItems({"bottom": pg.DateAxisItem()})
+            self.trend_tab.layout().addWidget(self._plot, 1)
+        self._plot.clear()
+        if not points:
+            return
+        import datetime as dt
+
+        xs = [dt.datetime.combine(s.as_of, dt.time(12), dt.UTC).timestamp() for s in points]
+        ys = [s.score for s in points]
+        self._plot.plot(xs, ys, pen=pg.mkPen("#546e7a", width=2))
+        brushes = [pg.mkBrush(TIER_COLOURS.get(s.tier, UNTIERED_COLOUR)) for s in points]
+        self._plot.plot(xs, ys, pen=None, symbol="o", symbolSize=9, symbolBrush=brushes, symbolPen=None)
+
+    # -- reviewing signals -----------------------------------------------------------------
+
+    def _selected_signal(self) -> Any:
+        item = self.signals.currentItem()
+        if item is None or self.profile is None:
+            return None
+        signal_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((s for s in self.profile.signals if s.id == signal_id), None)
+
+    def _update_review_buttons(self) -> None:
+        signal = self._selected_signal()
+        allowed = self.can_review and signal is not None
+        self.confirm_button.setVisible(self.can_review)
+        self.dismiss_button.setVisible(self.can_review)
+        self.confirm_button.setEnabled(allowed and signal.status != "CONFIRMED")
+        self.dismiss_button.setEnabled(allowed and signal.status != "DISMISSED")
+
+    def ask_reason(self, decision: str) -> str | None:
+        """The reviewer's reason (None: cancelled). Dismissing needs one."""
+        title = _t("Dismiss the signal") if decision == "DISMISSED" else _t("Confirm the signal")
+        label = (
+            _t("Why does this signal not apply? (required)")
+            if decision == "DISMISSED"
+            else _t("Reason (optional):")
+        )
+        text, ok = QInputDialog.getMultiLineText(self, title, label)
+        if not ok:
+            return None
+        return str(text).strip()
+
+    def review_selected(self, decision: str) -> None:
+        signal = self._selected_signal()
+        if signal is None or not self.can_review:
+            return
+        reason = self.ask_reason(decision)
+        while reason is not None and decision == "DISMISSED" and not reason:
+            reason = self.ask_reason(decision)
+        if reason is None:
+            return
+        self.review(signal.id, decision, reason)
+
+    def review(self, signal_id: int, decision: str, reason: str) -> None:
+        """Write a review (audited); the profile shows it when the write commits."""
+        if not self.can_review:
+            raise PermissionError("this role does not review signals")
+        scope, actor = self.user.scope, self.user.employee_no
+
+        def write(session: Any) -> Any:
+            from data.commands import review_signal
+            from data.customers import signal_customer
+
+            customer_no = signal_customer(session, signal_id, scope)
+            review_signal(session, signal_id, decision, reason, actor)
+            return customer_no, Changes(frozenset({"risk_signals"}), (signal_id,), "review signal")
+
+        def done(_customer_no: Any) -> None:
+            self.review_note.setText(_t("Saved: the score changes at the next health check."))
+            self.signal_reviewed.emit(signal_id, decision)
+
+        self.runner.write(write, done, label="review signal", owner=self)
+
+    def _open_inspection(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        inspection_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if self.profile is None or inspection_id is None:
+            return
+        self.open_requested.emit(
+            "inspections?" + urlencode({"customer_no": self.profile.customer_no, "inspection": inspection_id})
+        )
+
+    def retranslate(self) -> None:
+        self.model.retranslate()
