@@ -169,7 +169,7 @@ class RiskSignal(Base):
     type_known: Mapped[bool] = mapped_column(Boolean, default=True)
     severity: Mapped[int] = mapped_column(Integer)
     occurred_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    detected_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    detected_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     amount: Mapped[Decimal | None] = mapped_column(Money)
@@ -239,6 +239,8 @@ class InspectionFlag(Base):
     """
 
     __tablename__ = "inspection_flags"
+    # the dashboard counts flagged inspections by severity without reading each flag row
+    __table_args__ = (Index("ix_inspection_flags_inspection_severity", "inspection_id", "severity"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
