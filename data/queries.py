@@ -270,10 +270,11 @@ def _flag_codes(session: Session, ids: list[int]) -> dict[int, tuple[tuple[str, 
     if not ids:
         return {}
     found: dict[int, set[tuple[str, str]]] = {}
+    # distinct: an inspection can carry a flag per earlier inspection it copies from
     rows = session.execute(
-        select(InspectionFlag.inspection_id, InspectionFlag.code, InspectionFlag.severity).where(
-            InspectionFlag.inspection_id.in_(ids)
-        )
+        select(InspectionFlag.inspection_id, InspectionFlag.code, InspectionFlag.severity)
+        .where(InspectionFlag.inspection_id.in_(ids))
+        .distinct()
     )
     for inspection_id, code, severity in rows:
         found.setdefault(inspection_id, set()).add((code, severity))

@@ -66,7 +66,10 @@ class GlyphWarmer:
         from PySide6.QtGui import QImage
 
         self._font = font
-        self._text = "0123456789-:. " + common_han()
+        # Latin, digits and the punctuation the tables show (the ellipsis of an elided
+        # cell among them: resolving a fallback font for it cost 100 ms the first time)
+        latin = "".join(chr(c) for c in range(0x20, 0x7F))
+        self._text = latin + "…·—–×‰（）【】《》，。：；、？！“”‘’" + common_han()
         self._pos = 0
         self._slice = slice_chars
         self._image = QImage(40 * (slice_chars + 1), 64, QImage.Format.Format_ARGB32_Premultiplied)

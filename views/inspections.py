@@ -67,6 +67,8 @@ FILTER_KEYS = (
 _ABNORMAL = QColor("#fde2e1")
 
 
+#: findings worded in the summary; the rest are listed beside the map (most severe first)
+_FLAGS_SHOWN = 12
 _SEVERITY_QCOLOURS = {k: QColor(v) for k, v in SEVERITY_COLOURS.items()}
 _TIER_QCOLOURS = {k: QColor(v) for k, v in TIER_COLOURS.items()}
 
@@ -522,13 +524,17 @@ class InspectionsView(QWidget):
         if self._flags:
             captions = {p.photo_key: f"{category_name(p.category)} #{i + 1}" for i, p in enumerate(d.photos)}
             parts.append("<ul>")
-            for f in self._flags:
+            shown = self._flags[:_FLAGS_SHOWN]
+            for f in shown:
                 colour = SEVERITY_COLOURS.get(f.severity, "#333")
                 text = evidence(f.code, f.detail, lambda key: captions.get(key, str(key)))
                 parts.append(
                     f"<li><b style='color:{colour}'>{e(severity_name(f.severity))} · {e(flag_name(f.code))}</b>"
                     f"<br>{e(text)}</li>"
                 )
+            if len(self._flags) > len(shown):
+                more = _t("…and {n} more findings (all of them in the Map and checks tab).")
+                parts.append(f"<li>{e(more.format(n=len(self._flags) - len(shown)))}</li>")
             parts.append("</ul>")
         else:
             parts.append(f"<p style='color:#2e7d32'>{e(_t('No findings: nothing suggests the visit was not as reported.'))}</p>")

@@ -1179,6 +1179,10 @@
       <translation>轨迹点数</translation>
     </message>
     <message>
+      <source>…and {n} more findings (all of them in the Map and checks tab).</source>
+      <translation>……另有 {n} 个疑点（全部列于“地图与核查”页）。</translation>
+    </message>
+    <message>
       <source>Tier</source>
       <translation>风险分层</translation>
     </message>
