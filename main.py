@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also time the inspections table over this database (build it with 'demo --scale bank')",
     )
     p.add_argument("--hashes", type=int, default=1_000_000, help="pHashes in the near-duplicate index benchmark")
+    p.add_argument(
+        "--bank-db",
+        metavar="URL",
+        help="a COPY of a 'demo --scale bank' database the benchmark may write to: "
+        "also times the health check of every customer and the dashboard's data",
+    )
     return parser
 
 
@@ -314,6 +320,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from tests.benchmarks.bench_gui import run_gui_benchmark
 
         results.update(run_gui_benchmark(args.gui_db))
+    if args.bank_db:
+        from tests.benchmarks.bench_dashboard import run_dashboard_benchmark
+        from tests.benchmarks.bench_health import run_health_benchmark
+
+        results.update(run_health_benchmark(args.bank_db))
+        results.update(run_dashboard_benchmark(args.bank_db))
     from tests.benchmarks.bench_phash import run_phash_benchmark
 
     results.update({f"phash.{k}": v for k, v in run_phash_benchmark(n=args.hashes).items()})
