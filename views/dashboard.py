@@ -85,8 +85,14 @@ def level_name(level: str) -> str:
 
 
 def yuan_short(value: Any) -> str:
-    """A balance as bankers read it: 亿元 from a hundred million, else 万元."""
+    """A balance as bankers read it: in Chinese 亿元 from a hundred million, else 万元; in
+    English millions (or thousands) of yuan."""
     amount = float(value)
+    # English readers count in millions; the Chinese UI in 万 and 亿 (its translation loaded)
+    if _t("{amount} ten thousand yuan") == "{amount} ten thousand yuan":
+        if abs(amount) >= 1e6:
+            return _t("CNY {amount} million").format(amount=f"{amount / 1e6:,.1f}")
+        return _t("CNY {amount} thousand").format(amount=f"{amount / 1e3:,.0f}")
     if abs(amount) >= 1e8:
         return _t("{amount} hundred million yuan").format(amount=f"{amount / 1e8:,.2f}")
     return _t("{amount} ten thousand yuan").format(amount=f"{amount / 1e4:,.0f}")

@@ -477,6 +477,10 @@
       <translation>客户经理</translation>
     </message>
     <message>
+      <source>CNY {amount} thousand</source>
+      <translation>{amount} 千元</translation>
+    </message>
+    <message>
       <source>{amount} hundred million yuan</source>
       <translation>{amount} 亿元</translation>
     </message>
@@ -519,6 +523,10 @@
     <message>
       <source>Click a bar to open those tasks</source>
       <translation>单击柱形打开相应任务</translation>
+    </message>
+    <message>
+      <source>CNY {amount} million</source>
+      <translation>{amount} 百万元</translation>
     </message>
     <message>
       <source>detected {start} to {end}</source>
