@@ -98,8 +98,11 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._map_group())
         thresholds = QPushButton(_t("Authenticity check thresholds…"))
         thresholds.clicked.connect(self.open_thresholds)
+        health_model = QPushButton(_t("Risk model…"))
+        health_model.clicked.connect(self.open_health_model)
         row = QHBoxLayout()
         row.addWidget(thresholds)
+        row.addWidget(health_model)
         row.addStretch(1)
         layout.addLayout(row)
         self.note = QLabel()
@@ -117,6 +120,13 @@ class SettingsDialog(QDialog):
         from desktop.thresholds_dialog import ThresholdsDialog
 
         dialog = ThresholdsDialog(self.runner, self.user, self)
+        dialog.open()
+        return dialog
+
+    def open_health_model(self) -> Any:
+        from desktop.health_model_dialog import HealthModelDialog
+
+        dialog = HealthModelDialog(self.runner, self.user, self)
         dialog.open()
         return dialog
 

@@ -78,8 +78,16 @@
       <translation>未完成任务</translation>
     </message>
     <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
       <source>Counting…</source>
       <translation>正在统计…</translation>
+    </message>
+    <message>
+      <source>Legend</source>
+      <translation>图例</translation>
     </message>
     <message>
       <source>Dismiss the signal</source>
@@ -210,16 +218,16 @@
       <translation>地址</translation>
     </message>
     <message>
-      <source>Location</source>
-      <translation>位置</translation>
-    </message>
-    <message>
       <source>Open this inspection</source>
       <translation>打开此次检查</translation>
     </message>
     <message>
       <source>Score</source>
       <translation>评分</translation>
+    </message>
+    <message>
+      <source>The registered place has no coordinates.</source>
+      <translation>注册地址没有坐标。</translation>
     </message>
     <message>
       <source>Saved: the score changes at the next health check.</source>
@@ -258,6 +266,14 @@
       <translation>目前仅有一次健康检查，第二次后显示趋势。</translation>
     </message>
     <message>
+      <source>{n} check-ins of recent inspections: click one to open the inspection.</source>
+      <translation>近期检查的签到点 {n} 个：点击签到点可打开该次检查。</translation>
+    </message>
+    <message>
+      <source>Check-in of an inspection</source>
+      <translation>检查签到点</translation>
+    </message>
+    <message>
       <source>All tiers</source>
       <translation>全部分层</translation>
     </message>
@@ -274,6 +290,18 @@
       <translation>金额 {amount}，发放日 {date}，利率 {rate}</translation>
     </message>
     <message>
+      <source>Click to open this inspection</source>
+      <translation>点击打开该次检查</translation>
+    </message>
+    <message>
+      <source>{name} has no coordinates: neither the registered place nor any recent check-in has a location.</source>
+      <translation>{name} 没有坐标：注册地址和近期检查的签到都没有位置信息。</translation>
+    </message>
+    <message>
+      <source>Registered place: {lat:.6f}, {lon:.6f} (WGS-84).</source>
+      <translation>注册地址：{lat:.6f}, {lon:.6f}（WGS-84）。</translation>
+    </message>
+    <message>
       <source>Score {score} on {date} (model v{version})</source>
       <translation>{date} 评分 {score}（模型 v{version}）</translation>
     </message>
@@ -288,6 +316,14 @@
     <message>
       <source>{status} by {who} at {when}</source>
       <translation>{who} 于 {when} {status}</translation>
+    </message>
+    <message>
+      <source>Risk tier</source>
+      <translation>风险分层</translation>
+    </message>
+    <message>
+      <source>Registered place, tier {tier}</source>
+      <translation>注册地址（{tier}）</translation>
     </message>
     <message>
       <source>{n} signals count, {new} of them not reviewed</source>
@@ -824,6 +860,109 @@
     <message>
       <source>a jump of {distance} at {speed}</source>
       <translation>跳变 {distance}，速度 {speed}</translation>
+    </message>
+  </context>
+  <context>
+    <name>HealthModel</name>
+    <message>
+      <source>Risk model</source>
+      <translation>风险模型</translation>
+    </message>
+    <message>
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <source>why this version (kept with it and in the audit trail)</source>
+      <translation>本版本的调整原因（随版本保存并记入审计日志）</translation>
+    </message>
+    <message>
+      <source>Preview</source>
+      <translation>预览</translation>
+    </message>
+    <message>
+      <source>Apply</source>
+      <translation>应用</translation>
+    </message>
+    <message>
+      <source>Computing the preview… on a big bank this takes a while.</source>
+      <translation>正在计算预览… 客户较多时需要一些时间。</translation>
+    </message>
+    <message>
+      <source>Applying the model and re-scoring every customer…</source>
+      <translation>正在应用模型并重新评分全部客户…</translation>
+    </message>
+    <message>
+      <source>The risk health check scores every customer with this model. Edit the numbers, preview who would move between tiers, then apply: applying re-scores everyone.</source>
+      <translation>风险体检按此模型为每位客户评分。修改参数后先预览各层级客户的变动，再应用：应用后将为全部客户重新评分。</translation>
+    </message>
+    <message>
+      <source>The risk health check scores every customer with this model; only head-office risk managers change it.</source>
+      <translation>风险体检按此模型为每位客户评分；仅总行风险管理人员可以修改。</translation>
+    </message>
+    <message>
+      <source>Parameter</source>
+      <translation>参数</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>取值</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>From tier</source>
+      <translation>原层级</translation>
+    </message>
+    <message>
+      <source>To tier</source>
+      <translation>新层级</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>客户数</translation>
+    </message>
+    <message>
+      <source>Active model: the defaults (no health check has run yet)</source>
+      <translation>当前模型：默认参数（尚未运行风险体检）</translation>
+    </message>
+    <message>
+      <source>Active model: version %1</source>
+      <translation>当前模型：第 %1 版</translation>
+    </message>
+    <message>
+      <source>Not scored</source>
+      <translation>未评分</translation>
+    </message>
+    <message>
+      <source> (%1)</source>
+      <translation>（%1）</translation>
+    </message>
+    <message>
+      <source>The model was not changed: %1. Preview again.</source>
+      <translation>模型未变更：%1。请重新预览。</translation>
+    </message>
+    <message>
+      <source>These numbers cannot be a model: %1</source>
+      <translation>这些参数无法构成有效模型：%1</translation>
+    </message>
+    <message>
+      <source>, applied %1 by %2</source>
+      <translation>，由 %2 于 %1 应用</translation>
+    </message>
+    <message>
+      <source>Version %1 is now the active model; %2 customers re-scored for %3.</source>
+      <translation>第 %1 版已成为当前模型；已按 %3 重新评分 %2 位客户。</translation>
+    </message>
+    <message>
+      <source>Draft version %1 against the scores of %2: %3 of %4 customers would change tier.</source>
+      <translation>草稿第 %1 版（对比 %2 的评分）：%4 位客户中有 %3 位层级将发生变化。</translation>
     </message>
   </context>
   <context>
@@ -2263,6 +2402,10 @@ Database: {db}</source>
     <message>
       <source>Authenticity check thresholds…</source>
       <translation>真实性核查阈值…</translation>
+    </message>
+    <message>
+      <source>Risk model…</source>
+      <translation>风险模型…</translation>
     </message>
     <message>
       <source>Map</source>
