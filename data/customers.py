@@ -36,6 +36,7 @@ from data.models import (
     PostLoanTask,
     RiskSignal,
     Staff,
+    TrackPoint,
 )
 from data.risk_queries import ScorePoint, score_history
 from data.rules.health import TIER_RANK, TIERS
@@ -371,6 +372,8 @@ class VisitRow:
     inspector_name: str
     opinion: str
     unplanned: bool
+    checkin_lat: float | None = None  # WGS-84; None: no check-in point recorded
+    checkin_lon: float | None = None
 
 
 @dataclass(frozen=True)
@@ -482,6 +485,14 @@ def customer_profile(
         .order_by(Inspection.submitted_at.desc(), Inspection.id.desc())
         .limit(inspections)
     ).all()
+    checkins: dict[int, tuple[float, float]] = {}
+    if visits:
+        for iid, lat, lon in session.execute(
+            select(TrackPoint.inspection_id, TrackPoint.lat, TrackPoint.lon)
+            .where(TrackPoint.inspection_id.in_([r[0] for r in visits]), TrackPoint.event == "CHECKIN")
+            .order_by(TrackPoint.inspection_id, TrackPoint.t.desc(), TrackPoint.seq.desc())
+        ):
+            checkins[iid] = (lat, lon)  # newest first: a visit's earliest check-in is kept
     tasks = session.execute(
         select(PostLoanTask, Staff.name)
         .join(Staff, Staff.employee_no == PostLoanTask.assignee_no)
@@ -547,7 +558,10 @@ def customer_profile(
             )
             for s in sig_rows
         ),
-        inspections=tuple(VisitRow(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in visits),
+        inspections=tuple(
+            VisitRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), *checkins.get(r[0], (None, None)))
+            for r in visits
+        ),
         tasks=tuple(
             OpenTaskRow(t.task_no, t.kind, t.tier, t.due_on, name, t.reason, t.due_on < day)
             for t, name in tasks

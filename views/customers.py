@@ -1,7 +1,9 @@
 """The customers screen: every customer in scope in a lazily paged table, and the profile
 of the selected one (summary with the score explained in words, loans with their
 classification history, the score trend, the signal timeline where an approver confirms or
-dismisses each signal, inspections, open tasks).
+dismisses each signal, inspections, open tasks, and the location: the registered place in
+its tier colour and the check-ins of the recent inspections on a map, which starts
+QtWebEngine only when that tab is first shown).
 
 Every database read goes through the task runner; answers to superseded requests are
 dropped. Reviewing a signal is a write (audited in the same transaction); the score
@@ -33,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.settings import Preferences
+from desktop.settings import Preferences, map_tile_provider
 from desktop.tasks import Changes, Latest, TaskRunner
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import (
@@ -101,6 +103,8 @@ class CustomersView(QWidget):
         self._filters: dict[str, Any] = {}
         self.profile: Any = None
         self._plot: Any = None
+        self.map: Any = None  # QtWebEngine starts when the Location tab is first shown
+        self._map_customer: str | None = None  # whose points the map shows (fit on a change)
         self._build()
         self.runner.changed.connect(self._on_changed)
         self._load_choices()
@@ -294,7 +298,16 @@ class CustomersView(QWidget):
         self.tasks.setHeaderLabels([_t("Due"), _t("Kind"), _t("Tier"), _t("Assignee"), _t("Reason")])
         self.tasks.setRootIsDecorated(False)
         tabs.addTab(self.tasks, _t("Open tasks"))
-        tabs.currentChanged.connect(lambda _i: self._show_trend())
+        self.location_tab = QWidget()
+        location_layout = QVBoxLayout(self.location_tab)
+        location_layout.setContentsMargins(0, 0, 0, 0)
+        self.location_note = QLabel()
+        self.location_note.setWordWrap(True)
+        self.location_note.setContentsMargins(6, 4, 6, 4)
+        self.location_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        location_layout.addWidget(self.location_note)
+        tabs.addTab(self.location_tab, _t("Location"))
+        tabs.currentChanged.connect(lambda _i: self._on_tab())
         self.tabs = tabs
         self._update_review_buttons()
         self.summary.setHtml(html.escape(_t("Pick a customer in the list.")))
@@ -499,6 +512,7 @@ class CustomersView(QWidget):
         self._show_inspections(p)
         self._show_tasks(p)
         self._show_trend()
+        self._show_location()
 
     def _show_loans(self, p: Any) -> None:
         self.loans.clear()
@@ -623,6 +637,123 @@ class CustomersView(QWidget):
         brushes = [pg.mkBrush(TIER_COLOURS.get(s.tier, UNTIERED_COLOUR)) for s in points]
         self._plot.plot(xs, ys, pen=None, symbol="o", symbolSize=9, symbolBrush=brushes, symbolPen=None)
 
+    # -- the location ----------------------------------------------------------------------
+
+    def _on_tab(self) -> None:
+        self._show_trend()
+        self._show_location()
+
+    def _location_points(self, p: Any) -> tuple[list[Any], list[Any]]:
+        """The registered place (in the customer's tier colour) and the recent check-ins."""
+        from views.maps import CHECKIN_COLOURS
+        from widgets.map_scene import MapPoint
+
+        place = []
+        if p.lat is not None and p.lon is not None:
+            tier = p.latest.tier if p.latest else None
+            place.append(
+                MapPoint(
+                    p.customer_no,
+                    p.lat,
+                    p.lon,
+                    TIER_COLOURS.get(tier or "", UNTIERED_COLOUR),
+                    f"{p.name}\n{p.customer_no} · {p.address}\n{_t('Risk tier')}: {tier_name(tier)}",
+                    "customer",
+                )
+            )
+        checkins = [
+            MapPoint(
+                v.id,
+                v.checkin_lat,
+                v.checkin_lon,
+                CHECKIN_COLOURS[None],
+                f"{kind_name(v.kind)} · {v.inspector_name} · {local_time(v.submitted_at)}\n"
+                f"{_t('Opinion')}: {opinion_name(v.opinion)}\n{_t('Click to open this inspection')}",
+                "inspection",
+            )
+            for v in reversed(p.inspections)  # the newest drawn last, on top
+            if v.checkin_lat is not None and v.checkin_lon is not None
+        ]
+        return place, checkins
+
+    def _show_location(self) -> None:
+        """Draw the profile's places, creating the map the first time the tab is shown."""
+        if self.tabs.currentWidget() is not self.location_tab:
+            return
+        p = self.profile
+        if p is None:
+            self.location_note.setText(_t("Pick a customer in the list."))
+            if self.map is not None:
+                self.map.hide()
+            return
+        place, checkins = self._location_points(p)
+        if not place and not checkins:
+            self.location_note.setText(
+                _t(
+                    "{name} has no coordinates: neither the registered place nor any recent check-in has a location."
+                ).format(name=p.name)
+            )
+            if self.map is not None:
+                self.map.hide()
+            return
+        notes = []
+        if place:
+            notes.append(_t("Registered place: {lat:.6f}, {lon:.6f} (WGS-84).").format(lat=p.lat, lon=p.lon))
+        else:
+            notes.append(_t("The registered place has no coordinates."))
+        notes.append(
+            _t("{n} check-ins of recent inspections: click one to open the inspection.").format(
+                n=len(checkins)
+            )
+        )
+        self.location_note.setText(" ".join(notes))
+        if self.map is None:
+            from views._scenes import wgs84_to
+            from widgets.map_view import MapView
+
+            self.map = MapView(map_tile_provider(self.prefs), wgs84_to)
+            self.map.customer_clicked.connect(self._open_customer_inspections)
+            self.map.inspection_clicked.connect(self._open_checkin)
+            self.location_tab.layout().addWidget(self.map, 1)
+        self._set_location_legend()
+        self.map.show()
+        self.map.set_points("customer", place)
+        self.map.set_points("checkins", checkins)
+        if self._map_customer != p.customer_no:
+            self._map_customer = p.customer_no
+            self.map.fit_to_points()
+
+    def _set_location_legend(self) -> None:
+        from views.maps import CHECKIN_COLOURS
+        from widgets.map_scene import LegendEntry
+
+        tier = self.profile.latest.tier if self.profile is not None and self.profile.latest else None
+        self.map.set_legend(
+            [
+                LegendEntry(
+                    _t("Registered place, tier {tier}").format(tier=tier_name(tier)),
+                    TIER_COLOURS.get(tier or "", UNTIERED_COLOUR),
+                ),
+                LegendEntry(_t("Check-in of an inspection"), CHECKIN_COLOURS[None]),
+            ],
+            _t("Legend"),
+        )
+
+    def _open_customer_inspections(self, customer_no: str) -> None:
+        self.open_requested.emit("inspections?" + urlencode({"customer_no": customer_no}))
+
+    def _open_checkin(self, inspection_id: int) -> None:
+        if self.profile is None or inspection_id not in {v.id for v in self.profile.inspections}:
+            return
+        self.open_requested.emit(
+            "inspections?" + urlencode({"customer_no": self.profile.customer_no, "inspection": inspection_id})
+        )
+
+    def refresh_map_provider(self) -> None:
+        """The map settings changed: redraw with the new tile provider."""
+        if self.map is not None:
+            self.map.set_provider(map_tile_provider(self.prefs))
+
     # -- reviewing signals -----------------------------------------------------------------
 
     def _selected_signal(self) -> Any:
@@ -694,3 +825,4 @@ class CustomersView(QWidget):
 
     def retranslate(self) -> None:
         self.model.retranslate()
+        self._show_location()

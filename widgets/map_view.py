@@ -26,6 +26,7 @@ from the caller reaches the page as JSON and is shown as a DOM text node (``text
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import json
@@ -33,6 +34,7 @@ import logging
 import os
 import re
 import sys
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -61,6 +63,19 @@ from widgets.map_scene import (
 from widgets.map_tiles import BAD_CUSTOM_URL, NO_TIANDITU_KEY, TileProvider
 
 log = logging.getLogger(__name__)
+
+#: every map alive: QtWebEngine must see each page deleted before its profile, and both
+#: before the application object, or the process crashes on the way out
+_LIVE: weakref.WeakSet[MapView] = weakref.WeakSet()
+
+
+def release_all_maps() -> None:
+    """Delete every map's page, then its profile (at quit and at interpreter exit)."""
+    for view in list(_LIVE):
+        view.release()
+
+
+atexit.register(release_all_maps)  # registered after PySide's own clean-up, so it runs first
 
 #: where the page starts before any data arrives (Hebei)
 HOME = (38.04, 114.51)
@@ -432,7 +447,26 @@ class MapView(QWidget):
         self.bridge.point_clicked.connect(self._on_point_clicked)
         self.bridge.layer_drawn.connect(self.drawn)
         self.bridge.tiles_changed.connect(self._on_tiles_changed)
+        _LIVE.add(self)
+        app = QCoreApplication.instance()
+        if app is not None and not getattr(app, "_loansight_maps_released_on_quit", False):
+            app.aboutToQuit.connect(release_all_maps)
+            app._loansight_maps_released_on_quit = True  # type: ignore[attr-defined]
+        self._released = False
         self._load()
+
+    def release(self) -> None:
+        """Delete the page and then the profile now. The widget shows nothing afterwards;
+        for the end of its life (the application quitting, the interpreter exiting)."""
+        if self._released:
+            return
+        self._released = True
+        _LIVE.discard(self)
+        import shiboken6
+
+        for obj in (self.page, self.profile):
+            if shiboken6.isValid(obj):
+                shiboken6.delete(obj)
 
     # -- public API ---------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from data.customers import (
 from data.errors import NotFound
 from data.health import run_health_check
 from data.ingest.runner import Importer
-from data.models import Customer, Loan, PostLoanTask, RiskSignal
+from data.models import Customer, Inspection, Loan, PostLoanTask, RiskSignal, TrackPoint
 
 AS_OF = dt.date(2026, 11, 28)
 SHIJIAZHUANG = frozenset({"0311", "031101", "031102"})
@@ -181,6 +181,24 @@ def test_profile_and_its_scope(bank):
             assert signal_customer(s, signal_id, None) == "C0001004"
             with pytest.raises(NotFound):
                 signal_customer(s, signal_id, SHIJIAZHUANG)
+
+
+def test_the_profile_carries_each_visits_check_in_point(bank):
+    with bank.read_session() as s:
+        rows = s.execute(
+            select(Inspection.customer_no, Inspection.id, TrackPoint.lat, TrackPoint.lon)
+            .join(TrackPoint, (TrackPoint.inspection_id == Inspection.id) & (TrackPoint.event == "CHECKIN"))
+            .where(Inspection.is_current.is_(True))
+        ).all()
+        assert rows, "the example bundles have check-ins"
+        expected: dict[str, dict[int, tuple[float, float]]] = {}
+        for no, iid, lat, lon in rows:
+            expected.setdefault(no, {})[iid] = (lat, lon)
+        for no, points in expected.items():
+            p = customer_profile(s, no, None)
+            got = {v.id: (v.checkin_lat, v.checkin_lon) for v in p.inspections if v.checkin_lat is not None}
+            assert got == points
+            assert all(v.checkin_lon is not None for v in p.inspections if v.checkin_lat is not None)
 
 
 def test_a_review_shows_in_the_profile(bank):

@@ -246,3 +246,70 @@ def test_the_profile_words_the_score_and_draws_the_trend(
     view.tabs.setCurrentWidget(view.trend_tab)
     assert view._plot is not None
     _settle(qtbot, view)
+
+
+def test_the_location_tab_maps_the_place_and_the_check_ins(
+    qtbot: Any, scored: Any, runner: Any, user_for: Any, prefs: Any
+) -> None:
+    from data.models import Inspection, TrackPoint
+    from widgets.labels import TIER_COLOURS, UNTIERED_COLOUR
+
+    with scored.read_session() as s:
+        visit = s.execute(
+            select(Inspection.id, Inspection.customer_no)
+            .join(TrackPoint, (TrackPoint.inspection_id == Inspection.id) & (TrackPoint.event == "CHECKIN"))
+            .where(Inspection.is_current.is_(True))
+            .limit(1)
+        ).one()
+        checked_in = set(
+            s.execute(
+                select(Inspection.id)
+                .join(TrackPoint, (TrackPoint.inspection_id == Inspection.id) & (TrackPoint.event == "CHECKIN"))
+                .where(Inspection.customer_no == visit.customer_no, Inspection.is_current.is_(True))
+            ).scalars()
+        )
+    view = _customers(qtbot, runner, user_for("H0001"), prefs)
+    view.open_query(f"customers?customer_no={visit.customer_no}")
+    qtbot.waitUntil(lambda: view.profile is not None and view.profile.customer_no == visit.customer_no)
+    _settle(qtbot, view)
+    assert view.map is None  # QtWebEngine has not started for the other tabs
+    drawn: set[str] = set()
+    view.tabs.setCurrentWidget(view.location_tab)
+    assert view.map is not None
+    view.map.drawn.connect(lambda what, _n: drawn.add(what))
+    qtbot.waitUntil(lambda: {"points:customer", "points:checkins"} <= drawn, timeout=30_000)
+    p = view.profile
+    tier = p.latest.tier if p.latest else None
+    [place] = view.map._points["customer"]
+    assert (place.id, place.lat, place.lon) == (p.customer_no, p.lat, p.lon)
+    assert place.colour == TIER_COLOURS.get(tier or "", UNTIERED_COLOUR)
+    assert {pt.id for pt in view.map._points["checkins"]} == checked_in
+    assert checked_in <= {v.id for v in p.inspections}
+    with qtbot.waitSignal(view.open_requested, timeout=5_000) as opened:
+        view.map.inspection_clicked.emit(visit.id)
+    assert opened.args == [f"inspections?customer_no={visit.customer_no}&inspection={visit.id}"]
+    # another customer's inspection id is not this profile's: nothing opens
+    with qtbot.assertNotEmitted(view.open_requested):
+        view.map.inspection_clicked.emit(-1)
+    view.refresh_map_provider()  # same settings: nothing to reload
+    _settle(qtbot, view)
+
+
+def test_the_location_tab_says_so_when_there_are_no_coordinates(
+    qtbot: Any, scored: Any, runner: Any, user_for: Any, prefs: Any
+) -> None:
+    from sqlalchemy import update
+
+    from data.models import Inspection, TrackPoint
+
+    with scored.write_session() as s:
+        s.execute(update(Customer).where(Customer.customer_no == "C0001004").values(lat=None, lon=None))
+        ids = select(Inspection.id).where(Inspection.customer_no == "C0001004").scalar_subquery()
+        s.execute(update(TrackPoint).where(TrackPoint.inspection_id.in_(ids)).values(event="TRACK"))
+    view = _customers(qtbot, runner, user_for("H0001"), prefs)
+    view.open_query("customers?customer_no=C0001004")
+    qtbot.waitUntil(lambda: view.profile is not None and view.profile.customer_no == "C0001004")
+    _settle(qtbot, view)
+    view.tabs.setCurrentWidget(view.location_tab)
+    assert view.map is None
+    assert "no coordinates" in view.location_note.text()
