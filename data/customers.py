@@ -40,6 +40,7 @@ from data.models import (
 )
 from data.risk_queries import ScorePoint, score_history
 from data.rules.health import TIER_RANK, TIERS
+from data.rules.idcodes import mask_phone
 from data.tasks import overdue_filter
 from data.types import Fixed, UtcDateTime
 
@@ -513,7 +514,7 @@ def customer_profile(
         name=c.name,
         uscc=c.uscc,
         legal_rep=c.legal_rep,
-        phone=c.phone,
+        phone=mask_phone(c.phone),  # masked as everywhere a screen shows it
         industry=c.industry,
         address=c.address,
         branch_code=c.branch_code,
