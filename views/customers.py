@@ -127,7 +127,7 @@ class CustomersView(QWidget):
                 ("branch_code", lambda: _t("Branch"), lambda: _t("All branches")),
                 ("manager_no", lambda: _t("Client manager"), lambda: _t("All managers")),
             ],
-            search_placeholder=_t("Customer name or number"),
+            search_hint=_t("Customer name or number"),
         )
         self.filter_bar.set_choices(
             "tier", [*((t, tier_name(t)) for t in reversed(TIERS)), ("NONE", tier_name(None))]

@@ -127,7 +127,7 @@ class TasksView(QWidget):
                 ("manager_no", lambda: _t("Client manager"), lambda: _t("All managers")),
                 ("kind", lambda: _t("Kind"), lambda: _t("All kinds")),
             ],
-            search_placeholder=_t("Customer name or number"),
+            search_hint=_t("Customer name or number"),
         )
         self.filter_bar.set_choices(
             "status", [(s, task_status_name(s)) for s in ("OPEN", "OVERDUE", "DONE", "REPLACED")]

@@ -123,7 +123,7 @@ class _Chart(QWidget):
             QToolTip.hideText()
 
     def _clicked_at(self, point: QPointF, double: bool) -> None:
-        raise NotImplementedError
+        """A click at ``point`` (view coordinates); each chart says what was hit."""
 
     def _tooltip_at(self, point: QPointF) -> str:
         return ""

@@ -24,7 +24,7 @@ class ChoiceFilterBar(QWidget):
         self,
         combos: Sequence[tuple[str, Callable[[], str], Callable[[], str]]],
         *,
-        search_placeholder: str = "",
+        search_hint: str = "",
         parent: QWidget | None = None,
     ) -> None:
         """``combos``: (key, label, "all" label) per drop-down, in order."""
@@ -44,7 +44,7 @@ class ChoiceFilterBar(QWidget):
             self.combos[key] = combo
             self._all_labels[key] = all_label
         self.search = QLineEdit()
-        self.search.setPlaceholderText(search_placeholder)
+        self.search.setPlaceholderText(search_hint)
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(160)
         layout.addWidget(self.search, 1)
