@@ -97,8 +97,6 @@ class CustomersView(QWidget):
         self.runner = runner
         self.user = user
         self.prefs = prefs
-        self._page_latest = Latest()
-        self._count_latest = Latest()
         self._profile_latest = Latest()
         self._filters: dict[str, Any] = {}
         self.profile: Any = None
@@ -141,7 +139,20 @@ class CustomersView(QWidget):
             self._columns(), keyset=lambda row, key: (customer_sort_value(row, key), row.customer_no)
         )
         self.model.sort_key = "score"
-        self.model.page_wanted.connect(self._fetch_page)
+        from data.customers import customer_count, customer_page
+        from views._paging import PagedList
+
+        self.pages = PagedList(
+            self.runner,
+            self.model,
+            self,
+            self._criteria,
+            customer_page,
+            customer_count,
+            name="customers",
+            counted=self._show_count,
+            first_page=self._on_first_page,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -356,52 +367,19 @@ class CustomersView(QWidget):
         return CustomerFilter(**{k: v for k, v in self._filters.items() if k in FILTER_KEYS})
 
     def reload(self) -> None:
-        self.model.reset_rows()
-        self._count()
+        self.pages.reload()
 
-    def _count(self) -> None:
-        token = self._count_latest.next()
-        scope, flt = self.user.scope, self._filter()
-        self.count_label.setText(_t("Counting…"))
+    def _criteria(self) -> tuple[Any, Any]:
+        return self.user.scope, self._filter()
 
-        def count(session: Any) -> int:
-            from data.customers import customer_count
-
-            return customer_count(session, scope, flt)
-
-        self.runner.read(
-            count,
-            lambda n: self._count_latest.is_current(token) and self._show_count(n),
-            label="count customers",
-            owner=self,
+    def _show_count(self, n: int | None) -> None:
+        self.count_label.setText(
+            _t("Counting…") if n is None else _t("{n} customers").format(n=QLocale().toString(n))
         )
 
-    def _show_count(self, n: int) -> None:
-        self.count_label.setText(_t("{n} customers").format(n=QLocale().toString(n)))
-
-    def _fetch_page(self, after: Any) -> None:
-        generation = self.model.generation
-        token = self._page_latest.next() if after is None else None
-        scope, flt = self.user.scope, self._filter()
-        sort, descending = self.model.sort_key, self.model.descending
-
-        def page(session: Any) -> Any:
-            from data.customers import customer_page
-
-            return customer_page(session, scope, flt, sort=sort, descending=descending, after=after)
-
-        def done(rows: Any) -> None:
-            if token is not None and not self._page_latest.is_current(token):
-                return
-            self.model.append_page(rows, generation)
-            if after is None and rows and not self.table.currentIndex().isValid() and self.profile is None:
-                self.table.selectRow(0)
-
-        def failed(error: BaseException) -> None:
-            self.model.load_failed()
-            self.runner.report_error(error)
-
-        self.runner.read(page, done, failed, label="customers page", owner=self)
+    def _on_first_page(self, rows: Any) -> None:
+        if rows and not self.table.currentIndex().isValid() and self.profile is None:
+            self.table.selectRow(0)
 
     def _on_changed(self, changes: Changes) -> None:
         # a signal review changes the counts in the list and the profile's timeline

@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop.settings import Preferences
-from desktop.tasks import Changes, Latest, TaskRunner
+from desktop.tasks import Changes, TaskRunner
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import TIER_COLOURS, TIERS, UNTIERED_COLOUR, kind_name, local_time, tier_name
 from widgets.lazy_table import Column, KeysetTableModel
@@ -107,8 +107,6 @@ class TasksView(QWidget):
         self.runner = runner
         self.user = user
         self.prefs = prefs
-        self._page_latest = Latest()
-        self._count_latest = Latest()
         self._filters: dict[str, Any] = dict(DEFAULT_FILTERS)
         self._build()
         self.filter_bar.set_values(self._filters)
@@ -143,7 +141,19 @@ class TasksView(QWidget):
         )
         self.model.sort_key = "due_on"
         self.model.descending = False
-        self.model.page_wanted.connect(self._fetch_page)
+        from data.customers import task_count, task_page
+        from views._paging import PagedList
+
+        self.pages = PagedList(
+            self.runner,
+            self.model,
+            self,
+            self._criteria,
+            task_page,
+            task_count,
+            name="tasks",
+            counted=self._show_count,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -249,50 +259,15 @@ class TasksView(QWidget):
         return TaskFilter(**{k: v for k, v in self._filters.items() if k in FILTER_KEYS})
 
     def reload(self) -> None:
-        self.model.reset_rows()
-        self._count()
+        self.pages.reload()
 
-    def _count(self) -> None:
-        token = self._count_latest.next()
-        scope, flt = self.user.scope, self._filter()
-        self.count_label.setText(_t("Counting…"))
+    def _criteria(self) -> tuple[Any, Any]:
+        return self.user.scope, self._filter()
 
-        def count(session: Any) -> int:
-            from data.customers import task_count
-
-            return task_count(session, scope, flt)
-
-        self.runner.read(
-            count,
-            lambda n: self._count_latest.is_current(token) and self._show_count(n),
-            label="count tasks",
-            owner=self,
+    def _show_count(self, n: int | None) -> None:
+        self.count_label.setText(
+            _t("Counting…") if n is None else _t("{n} tasks").format(n=QLocale().toString(n))
         )
-
-    def _show_count(self, n: int) -> None:
-        self.count_label.setText(_t("{n} tasks").format(n=QLocale().toString(n)))
-
-    def _fetch_page(self, after: Any) -> None:
-        generation = self.model.generation
-        token = self._page_latest.next() if after is None else None
-        scope, flt = self.user.scope, self._filter()
-        sort, descending = self.model.sort_key, self.model.descending
-
-        def page(session: Any) -> Any:
-            from data.customers import task_page
-
-            return task_page(session, scope, flt, sort=sort, descending=descending, after=after)
-
-        def done(rows: Any) -> None:
-            if token is not None and not self._page_latest.is_current(token):
-                return
-            self.model.append_page(rows, generation)
-
-        def failed(error: BaseException) -> None:
-            self.model.load_failed()
-            self.runner.report_error(error)
-
-        self.runner.read(page, done, failed, label="tasks page", owner=self)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.tables & {

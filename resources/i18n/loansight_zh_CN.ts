@@ -82,10 +82,6 @@
       <translation>位置</translation>
     </message>
     <message>
-      <source>Counting…</source>
-      <translation>正在统计…</translation>
-    </message>
-    <message>
       <source>Legend</source>
       <translation>图例</translation>
     </message>
@@ -190,6 +186,10 @@
       <translation>请在列表中选择客户。</translation>
     </message>
     <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
+    </message>
+    <message>
       <source>Branch</source>
       <translation>机构</translation>
     </message>
@@ -250,10 +250,6 @@
       <translation>下次任务到期</translation>
     </message>
     <message>
-      <source>{n} customers</source>
-      <translation>共 {n} 户客户</translation>
-    </message>
-    <message>
       <source>Not scored by a health check yet</source>
       <translation>尚未经健康检查评分</translation>
     </message>
@@ -284,6 +280,10 @@
     <message>
       <source>All managers</source>
       <translation>全部客户经理</translation>
+    </message>
+    <message>
+      <source>{n} customers</source>
+      <translation>共 {n} 户客户</translation>
     </message>
     <message>
       <source>Amount {amount}, disbursed {date}, rate {rate}</source>
@@ -1222,10 +1222,6 @@
       <translation>版本历史</translation>
     </message>
     <message>
-      <source>Counting…</source>
-      <translation>正在统计…</translation>
-    </message>
-    <message>
       <source>Opinion</source>
       <translation>检查意见</translation>
     </message>
@@ -1248,6 +1244,10 @@
     <message>
       <source>Remark</source>
       <translation>备注</translation>
+    </message>
+    <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
     </message>
     <message>
       <source>{m:.0f} min</source>
@@ -1342,10 +1342,6 @@
       <translation>疑点</translation>
     </message>
     <message>
-      <source>{n} inspections</source>
-      <translation>共 {n} 条检查记录</translation>
-    </message>
-    <message>
       <source>Abnormal answer</source>
       <translation>异常回答</translation>
     </message>
@@ -1376,6 +1372,10 @@
     <message>
       <source>Any low-severity flag</source>
       <translation>有低风险疑点</translation>
+    </message>
+    <message>
+      <source>{n} inspections</source>
+      <translation>共 {n} 条检查记录</translation>
     </message>
     <message>
       <source>Select an inspection to see it here.</source>
@@ -2483,10 +2483,6 @@ Database: {db}</source>
   <context>
     <name>Tasks</name>
     <message>
-      <source>Counting…</source>
-      <translation>正在统计…</translation>
-    </message>
-    <message>
       <source>Open</source>
       <translation>未完成</translation>
     </message>
@@ -2505,6 +2501,10 @@ Database: {db}</source>
     <message>
       <source>Customer name or number</source>
       <translation>客户名称或编号</translation>
+    </message>
+    <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
     </message>
     <message>
       <source>Due</source>
@@ -2547,10 +2547,6 @@ Database: {db}</source>
       <translation>原因</translation>
     </message>
     <message>
-      <source>{n} tasks</source>
-      <translation>共 {n} 项任务</translation>
-    </message>
-    <message>
       <source>All statuses</source>
       <translation>全部状态</translation>
     </message>
@@ -2569,6 +2565,10 @@ Database: {db}</source>
     <message>
       <source>All kinds</source>
       <translation>全部类型</translation>
+    </message>
+    <message>
+      <source>{n} tasks</source>
+      <translation>共 {n} 项任务</translation>
     </message>
     <message>
       <source>{no} {name}: open the customer</source>
