@@ -229,7 +229,7 @@ class InspectionsView(QWidget):
                 "tier",
                 lambda: _t("Tier"),
                 lambda r: tier_name(r.tier) if r.tier else "",
-                width=50,
+                width=64,
                 foreground=lambda r: _TIER_QCOLOURS.get(r.tier or ""),
             ),
             Column("branch", lambda: _t("Branch"), lambda r: r.branch_name, "branch_name", width=90),

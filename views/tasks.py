@@ -205,7 +205,7 @@ class TasksView(QWidget):
             Column("status", lambda: _t("Status"), status, "status", width=70),
             Column("branch", lambda: _t("Branch"), lambda r: r.branch_name, "branch_name", width=90),
             Column(
-                "manager", lambda: _t("Client manager"), lambda r: r.manager_name, "manager_name", width=80
+                "manager", lambda: _t("Client manager"), lambda r: r.manager_name, "manager_name", width=110
             ),
             Column("closed", lambda: _t("Closed"), lambda r: local_time(r.closed_at), width=120),
             Column("task_no", lambda: _t("Task"), lambda r: r.task_no, "task_no", width=150),
