@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from data.errors import NotFound
 from data.models import (
@@ -78,6 +78,14 @@ def _latest_scored(session: Session) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+def _check_before(session: Session, day: dt.date | None) -> dt.date | None:
+    """The health check run before ``day`` (None: none was)."""
+    if day is None:
+        return None
+    value = session.execute(select(func.max(HealthScore.as_of)).where(HealthScore.as_of < day)).scalar()
+    return value if isinstance(value, dt.date) else None
+
+
 def _after(key: Any, tie: Any, after: tuple[Any, Any] | None, descending: bool) -> list[Any]:
     if after is None:
         return []
@@ -94,11 +102,18 @@ def _after(key: Any, tie: Any, after: tuple[Any, Any] | None, descending: bool) 
 class CustomerFilter:
     """What the customers list is narrowed to. Every field optional."""
 
-    tier: str | None = None  # the tier in the latest health check
+    tier: str | None = None  # the tier in the latest health check (or the one on ``as_of``)
     branch_code: str | None = None  # that unit and everything below it
     manager_no: str | None = None
     text: str | None = None  # name contains, or customer number starts with
     customer_no: str | None = None
+    #: the health check whose tiers and scores the list shows (None: the latest); a tier
+    #: trend point opens the list of that month's check
+    as_of: dt.date | None = None
+    #: only customers who had this tier on ``previous_as_of`` (a tier migration cell:
+    #: from that tier then to ``tier`` on ``as_of``)
+    previous_tier: str | None = None
+    previous_as_of: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -132,9 +147,14 @@ CUSTOMER_SORT_KEYS = (
 )
 
 
-def _customer_select(session: Session, *extra: Any) -> tuple[Any, dict[str, Any]]:
+def _scored_day(session: Session, flt: CustomerFilter) -> dt.date | None:
+    """The health check the list shows: the filter's, or the latest."""
+    return flt.as_of or _latest_scored(session)
+
+
+def _customer_select(session: Session, flt: CustomerFilter) -> tuple[Any, dict[str, Any]]:
     """The customers list's SELECT (joins and aggregates), and its sort expressions."""
-    day = _latest_scored(session)
+    day = _scored_day(session, flt)
     scores = (
         select(HealthScore.customer_no, HealthScore.tier, HealthScore.score)
         .where(HealthScore.as_of == day)
@@ -194,7 +214,6 @@ def _customer_select(session: Session, *extra: Any) -> tuple[Any, dict[str, Any]
             signals.c.new,
             visits.c.last,
             tasks.c.due,
-            *extra,
         )
         .select_from(Customer)
         .join(Branch, Branch.code == Customer.branch_code)
@@ -212,6 +231,16 @@ def _customer_conditions(
     session: Session, scope: Scope, flt: CustomerFilter, tier_column: Any
 ) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
+    if flt.previous_tier:
+        before = aliased(HealthScore)
+        then = flt.previous_as_of or _check_before(session, _scored_day(session, flt))
+        conds.append(
+            exists().where(
+                before.customer_no == Customer.customer_no,
+                before.as_of == then,
+                before.tier == flt.previous_tier,
+            )
+        )
     codes = _branch_codes(session, scope, flt.branch_code)
     if codes is not None:
         conds.append(Customer.branch_code.in_(codes))
@@ -258,7 +287,7 @@ def customer_page(
     number); see :func:`customer_sort_value`."""
     if sort not in CUSTOMER_SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
-    stmt, parts = _customer_select(session)
+    stmt, parts = _customer_select(session, flt)
     key = parts["sorts"][sort]
     stmt = stmt.where(
         *_customer_conditions(session, scope, flt, parts["tier"]),
@@ -290,7 +319,7 @@ def customer_page(
 
 
 def customer_count(session: Session, scope: Scope, flt: CustomerFilter) -> int:
-    day = _latest_scored(session)
+    day = _scored_day(session, flt)
     tier = HealthScore.tier
     stmt = (
         select(func.count())

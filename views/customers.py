@@ -12,6 +12,7 @@ changes at the next health check.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -60,7 +61,19 @@ from widgets.risk_words import (
     task_reason_words,
 )
 
-FILTER_KEYS = ("tier", "branch_code", "manager_no", "text", "customer_no")
+FILTER_KEYS = (
+    "tier",
+    "branch_code",
+    "manager_no",
+    "text",
+    "customer_no",
+    "as_of",
+    "previous_tier",
+    "previous_as_of",
+)
+#: narrowing a link opens the list with that the drop-downs do not show
+PINNED_KEYS = ("customer_no", "as_of", "previous_tier", "previous_as_of")
+_DATE_KEYS = ("as_of", "previous_as_of")
 REVIEWER_ROLES = ("HEAD_RISK", "BRANCH_APPROVER")
 _TIER_QCOLOURS = {k: QColor(v) for k, v in TIER_COLOURS.items()}
 _LATE = QColor("#c62828")
@@ -72,13 +85,47 @@ def _t(text: str) -> str:
 
 def filters_to_query(values: dict[str, Any]) -> str:
     """The URL-like state of the list: ``customers?tier=RED&branch_code=0311``."""
-    pairs = [(key, str(values[key])) for key in FILTER_KEYS if values.get(key)]
+    pairs = []
+    for key in FILTER_KEYS:
+        value = values.get(key)
+        if value:
+            pairs.append((key, value.isoformat() if isinstance(value, dt.date) else str(value)))
     return "customers" + ("?" + urlencode(pairs) if pairs else "")
 
 
 def filters_from_query(query: str) -> dict[str, Any]:
     _, _, qs = query.partition("?")
-    return {k: v for k, v in parse_qsl(qs) if k in FILTER_KEYS and v}
+    values: dict[str, Any] = {}
+    for key, value in parse_qsl(qs):
+        if key not in FILTER_KEYS or not value:
+            continue
+        if key in _DATE_KEYS:
+            try:
+                values[key] = dt.date.fromisoformat(value)
+            except ValueError:
+                continue  # a bad date in a link narrows nothing
+        else:
+            values[key] = value
+    return values
+
+
+def pinned_words(values: dict[str, Any]) -> str:
+    """The narrowing a link opened the list with, in words (empty: none)."""
+    parts = []
+    if values.get("as_of"):
+        parts.append(
+            _t("Tiers and scores of the health check on {date}").format(date=values["as_of"].isoformat())
+        )
+    if values.get("previous_tier"):
+        then = values.get("previous_as_of")
+        parts.append(
+            _t("tier {tier} on {date}").format(tier=tier_name(values["previous_tier"]), date=then.isoformat())
+            if then
+            else _t("tier {tier} at the check before").format(tier=tier_name(values["previous_tier"]))
+        )
+    if values.get("customer_no"):
+        parts.append(_t("customer {number}").format(number=values["customer_no"]))
+    return _t("Only: {what}").format(what="; ".join(parts)) if parts else ""
 
 
 class CustomersView(QWidget):
@@ -131,6 +178,7 @@ class CustomersView(QWidget):
             "tier", [*((t, tier_name(t)) for t in reversed(TIERS)), ("NONE", tier_name(None))]
         )
         self.filter_bar.filters_changed.connect(self._on_filters)
+        self.filter_bar.pinned_cleared.connect(self._drop_pinned)
         layout.addWidget(self.filter_bar)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         from data.customers import customer_sort_value
@@ -344,9 +392,15 @@ class CustomersView(QWidget):
         self.filter_bar.set_values(self._filters)
 
     def _on_filters(self, values: dict[str, Any]) -> None:
-        self._filters = {k: v for k, v in values.items() if v}
+        kept = {k: v for k, v in self._filters.items() if k in PINNED_KEYS}
+        self._filters = {**kept, **{k: v for k, v in values.items() if v}}
         self.state_changed.emit(self.query())
         self.reload()
+
+    def _drop_pinned(self) -> None:
+        self._filters = {k: v for k, v in self._filters.items() if k not in PINNED_KEYS}
+        self.filter_bar.set_pinned(None)
+        self._on_filters(self.filter_bar.values())
 
     def query(self) -> str:
         return filters_to_query(self._filters)
@@ -356,6 +410,7 @@ class CustomersView(QWidget):
         ``customer_no=...`` also opens that customer's profile."""
         self._filters = filters_from_query(query)
         self.filter_bar.set_values(self._filters)
+        self.filter_bar.set_pinned(pinned_words(self._filters))
         self.state_changed.emit(self.query())
         self.reload()
         if self._filters.get("customer_no"):
@@ -803,4 +858,5 @@ class CustomersView(QWidget):
 
     def retranslate(self) -> None:
         self.model.retranslate()
+        self.filter_bar.set_pinned(pinned_words(self._filters))
         self._show_location()

@@ -34,6 +34,8 @@ FILTER_KEYS = (
     "due_to",
 )
 DEFAULT_FILTERS = {"status": "OPEN"}
+#: narrowing a link opens the list with that the drop-downs do not show
+PINNED_KEYS = ("customer_no", "due_from", "due_to")
 KINDS = ("FIRST", "ROUTINE", "FOCUSED", "SPECIAL")
 OVERDUE_BACKGROUND = QColor("#fde2e1")
 _TIER_QCOLOURS = {k: QColor(v) for k, v in TIER_COLOURS.items()}
@@ -62,6 +64,21 @@ def filters_to_query(values: dict[str, Any]) -> str:
         if value:
             pairs.append((key, value.isoformat() if isinstance(value, dt.date) else str(value)))
     return "tasks" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def pinned_words(values: dict[str, Any]) -> str:
+    """The narrowing a link opened the list with, in words (empty: none)."""
+    parts = []
+    first, last = values.get("due_from"), values.get("due_to")
+    if first and last:
+        parts.append(_t("due {first} – {last}").format(first=first.isoformat(), last=last.isoformat()))
+    elif first:
+        parts.append(_t("due from {first}").format(first=first.isoformat()))
+    elif last:
+        parts.append(_t("due by {last}").format(last=last.isoformat()))
+    if values.get("customer_no"):
+        parts.append(_t("customer {number}").format(number=values["customer_no"]))
+    return _t("Only: {what}").format(what="; ".join(parts)) if parts else ""
 
 
 def filters_from_query(query: str) -> dict[str, Any]:
@@ -133,6 +150,7 @@ class TasksView(QWidget):
         self.filter_bar.set_choices("tier", [(t, tier_name(t)) for t in reversed(TIERS)])
         self.filter_bar.set_choices("kind", [(k, kind_name(k)) for k in KINDS])
         self.filter_bar.filters_changed.connect(self._on_filters)
+        self.filter_bar.pinned_cleared.connect(self._drop_pinned)
         layout.addWidget(self.filter_bar)
         from data.customers import task_sort_value
 
@@ -238,10 +256,15 @@ class TasksView(QWidget):
         self.filter_bar.set_values(self._filters)
 
     def _on_filters(self, values: dict[str, Any]) -> None:
-        kept = {k: v for k, v in self._filters.items() if k in ("customer_no", "due_from", "due_to")}
+        kept = {k: v for k, v in self._filters.items() if k in PINNED_KEYS}
         self._filters = {**kept, **{k: v for k, v in values.items() if v}}
         self.state_changed.emit(self.query())
         self.reload()
+
+    def _drop_pinned(self) -> None:
+        self._filters = {k: v for k, v in self._filters.items() if k not in PINNED_KEYS}
+        self.filter_bar.set_pinned(None)
+        self._on_filters(self.filter_bar.values())
 
     def query(self) -> str:
         return filters_to_query(self._filters)
@@ -250,6 +273,7 @@ class TasksView(QWidget):
         """Open the list already filtered: ``tasks?status=OVERDUE&branch_code=0311``."""
         self._filters = filters_from_query(query)
         self.filter_bar.set_values(self._filters)
+        self.filter_bar.set_pinned(pinned_words(self._filters))
         self.state_changed.emit(self.query())
         self.reload()
 
@@ -293,3 +317,4 @@ class TasksView(QWidget):
 
     def retranslate(self) -> None:
         self.model.retranslate()
+        self.filter_bar.set_pinned(pinned_words(self._filters))

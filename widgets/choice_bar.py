@@ -2,6 +2,11 @@
 
 It takes plain choices (value, label) per key and emits ``filters_changed`` with a plain
 dict; typing in the search box waits 300 ms after the last key before emitting.
+
+A list opened from a link (a chart's bar, a dashboard card) can be narrowed by more than the
+drop-downs show, a date range say: ``set_pinned`` words that narrowing on a line under the
+bar with a button to drop it (``pinned_cleared``: the owner drops that narrowing and reads
+``values()`` again), so the user always sees why the list holds what it holds.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 
 def _t(text: str) -> str:
@@ -19,6 +24,8 @@ def _t(text: str) -> str:
 
 class ChoiceFilterBar(QWidget):
     filters_changed = Signal(dict)
+    #: the user dropped the narrowing ``set_pinned`` showed
+    pinned_cleared = Signal()
 
     def __init__(
         self,
@@ -29,8 +36,12 @@ class ChoiceFilterBar(QWidget):
     ) -> None:
         """``combos``: (key, label, "all" label) per drop-down, in order."""
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        layout = QHBoxLayout()
         layout.setContentsMargins(4, 4, 4, 4)
+        outer.addLayout(layout)
         self.combos: dict[str, QComboBox] = {}
         self._all_labels: dict[str, Callable[[], str]] = {}
         for key, label, all_label in combos:
@@ -53,6 +64,20 @@ class ChoiceFilterBar(QWidget):
         self.clear_button.setToolTip(_t("Clear all filters"))
         self.clear_button.clicked.connect(self.clear)
         layout.addWidget(self.clear_button)
+        self.pinned = QWidget()
+        pinned = QHBoxLayout(self.pinned)
+        pinned.setContentsMargins(8, 0, 4, 4)
+        self.pinned_label = QLabel()
+        self.pinned_label.setStyleSheet("color: #1565c0;")
+        self.pinned_clear = QToolButton()
+        self.pinned_clear.setText(_t("Show all"))
+        self.pinned_clear.setToolTip(_t("Drop this narrowing"))
+        self.pinned_clear.clicked.connect(self.pinned_cleared)
+        pinned.addWidget(self.pinned_label)
+        pinned.addWidget(self.pinned_clear)
+        pinned.addStretch(1)
+        self.pinned.setVisible(False)
+        outer.addWidget(self.pinned)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(300)
@@ -60,6 +85,11 @@ class ChoiceFilterBar(QWidget):
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self._quiet = False
         self._wanted: dict[str, Any] = {}
+
+    def set_pinned(self, text: str | None) -> None:
+        """Word a narrowing the drop-downs do not show (None or empty: there is none)."""
+        self.pinned_label.setText(text or "")
+        self.pinned.setVisible(bool(text))
 
     def set_choices(self, key: str, choices: Sequence[tuple[str, str]]) -> None:
         combo = self.combos[key]
@@ -103,8 +133,12 @@ class ChoiceFilterBar(QWidget):
             self._quiet = False
 
     def clear(self) -> None:
+        """Clear every filter, the pinned narrowing too (one signal: the list reloads once)."""
         self.set_values({})
-        self._emit()
+        if self.pinned.isVisibleTo(self):
+            self.pinned_cleared.emit()
+        else:
+            self._emit()
 
     def _emit(self) -> None:
         if not self._quiet:

@@ -34,6 +34,14 @@
       <source>Clear all filters</source>
       <translation>清除全部筛选</translation>
     </message>
+    <message>
+      <source>Show all</source>
+      <translation>显示全部</translation>
+    </message>
+    <message>
+      <source>Drop this narrowing</source>
+      <translation>取消此限定</translation>
+    </message>
   </context>
   <context>
     <name>Customers</name>
@@ -100,6 +108,10 @@
     <message>
       <source>Reason (optional):</source>
       <translation>理由（选填）：</translation>
+    </message>
+    <message>
+      <source>Only: {what}</source>
+      <translation>仅显示：{what}</translation>
     </message>
     <message>
       <source>Customer name or number</source>
@@ -234,6 +246,14 @@
       <translation>已保存：评分将在下次健康检查时更新。</translation>
     </message>
     <message>
+      <source>Tiers and scores of the health check on {date}</source>
+      <translation>{date} 健康检查的分层与得分</translation>
+    </message>
+    <message>
+      <source>customer {number}</source>
+      <translation>客户 {number}</translation>
+    </message>
+    <message>
       <source>Number</source>
       <translation>客户编号</translation>
     </message>
@@ -268,6 +288,14 @@
     <message>
       <source>Check-in of an inspection</source>
       <translation>检查签到点</translation>
+    </message>
+    <message>
+      <source>tier {tier} on {date}</source>
+      <translation>{date} 时为{tier}</translation>
+    </message>
+    <message>
+      <source>tier {tier} at the check before</source>
+      <translation>上次检查时为{tier}</translation>
     </message>
     <message>
       <source>All tiers</source>
@@ -2499,12 +2527,24 @@ Database: {db}</source>
       <translation>已替代</translation>
     </message>
     <message>
+      <source>Only: {what}</source>
+      <translation>仅显示：{what}</translation>
+    </message>
+    <message>
       <source>Customer name or number</source>
       <translation>客户名称或编号</translation>
     </message>
     <message>
       <source>Counting…</source>
       <translation>正在统计…</translation>
+    </message>
+    <message>
+      <source>due {first} – {last}</source>
+      <translation>到期日 {first} 至 {last}</translation>
+    </message>
+    <message>
+      <source>customer {number}</source>
+      <translation>客户 {number}</translation>
     </message>
     <message>
       <source>Due</source>
@@ -2547,6 +2587,10 @@ Database: {db}</source>
       <translation>原因</translation>
     </message>
     <message>
+      <source>due from {first}</source>
+      <translation>到期日不早于 {first}</translation>
+    </message>
+    <message>
       <source>All statuses</source>
       <translation>全部状态</translation>
     </message>
@@ -2569,6 +2613,10 @@ Database: {db}</source>
     <message>
       <source>{n} tasks</source>
       <translation>共 {n} 项任务</translation>
+    </message>
+    <message>
+      <source>due by {last}</source>
+      <translation>到期日不晚于 {last}</translation>
     </message>
     <message>
       <source>{no} {name}: open the customer</source>

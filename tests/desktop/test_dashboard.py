@@ -244,3 +244,52 @@ def test_clicking_a_unit_drills_down_and_up_goes_back(
     with qtbot.waitSignal(view.loaded, timeout=20_000):
         qtbot.mouseClick(view.up_button, Qt.MouseButton.LeftButton)
     assert view.data.unit.key == "0311"
+
+
+def _all_rows(qtbot: Any, view: Any) -> list[Any]:
+    qtbot.waitUntil(lambda: view.runner.running() == 0 and not view.model.loading, timeout=20_000)
+    while view.model.canFetchMore():
+        view.model.fetchMore()
+        qtbot.waitUntil(lambda: view.runner.running() == 0 and not view.model.loading, timeout=20_000)
+    return [view.model.row_at(i) for i in range(view.model.rowCount())]
+
+
+def test_trend_points_and_migration_cells_open_exactly_their_customers(
+    qtbot: Any, scored: Any, user_for: Any, prefs: Any
+) -> None:
+    """A chart's number and the list its click opens agree: last month's point opens the
+    customers of that tier on last month's check, and a migration cell the customers who
+    moved from one tier to the other, and the list says it is narrowed."""
+    from views.customers import CustomersView
+
+    user = user_for("H0001")
+    dash = _dashboard(qtbot, scored, user, prefs)
+    opened: list[str] = []
+    dash.open_requested.connect(opened.append)
+    customers = CustomersView(scored, user, prefs)
+    qtbot.addWidget(customers)
+    customers.show()
+
+    month = next(m for m in dash.data.trend if m.as_of == LAST)
+    tier, n = max(month.counts, key=lambda tn: tn[1])
+    dash._on_trend_clicked(month.month, tier)
+    assert opened[-1] == f"customers?tier={tier}&as_of={LAST}"
+    customers.open_query(opened[-1])
+    rows = _all_rows(qtbot, customers)
+    assert len(rows) == n and {r.tier for r in rows} == {tier}
+    assert customers.filter_bar.pinned.isVisibleTo(customers)
+    assert LAST.isoformat() in customers.filter_bar.pinned_label.text()
+
+    with scored.db.read_session() as s:
+        query = select(HealthScore.customer_no, HealthScore.tier).where(HealthScore.as_of == LAST)
+        then = {no: tier for no, tier in s.execute(query).all()}
+    for move in dash.data.migration:
+        dash._on_migration_clicked(move.from_tier, move.to_tier)
+        customers.open_query(opened[-1])
+        rows = _all_rows(qtbot, customers)
+        assert len(rows) == move.customers, move
+        assert all(then[r.customer_no] == move.from_tier and r.tier == move.to_tier for r in rows)
+    # dropping the narrowing shows the latest tiers of everyone again
+    customers.filter_bar.pinned_clear.click()
+    assert not customers.filter_bar.pinned.isVisibleTo(customers)
+    assert "as_of" not in customers.query() and "previous_tier" not in customers.query()
