@@ -199,6 +199,8 @@ class Inspection(Base):
         # the authenticity checks' evidence: an inspector's visits, a device's, in time order
         Index("ix_inspections_inspector_started", "inspector_no", "started_at"),
         Index("ix_inspections_device_started", "device_id", "started_at"),
+        # the approval queues: pending revisions by state, oldest first
+        Index("ix_inspections_state_waiting", "state", "is_current", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -224,8 +226,69 @@ class Inspection(Base):
     manifest: Mapped[str] = mapped_column(Text)  # the manifest exactly as delivered
     import_file_id: Mapped[int | None] = mapped_column(ForeignKey("import_files.id"))
     imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    #: the approval workflow (``data.rules.approval``): the revision's state, a counter
+    #: every decision bumps (two desktops deciding at once: the second finds it moved), and
+    #: when it entered the state (None: at submission)
+    state: Mapped[str] = mapped_column(String(12), default="SUBMITTED", server_default="SUBMITTED")
+    state_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    state_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     photos: Mapped[list[Photo]] = relationship(lazy="raise", order_by="Photo.seq")
+
+
+class InspectionDecision(Base):
+    """One decision on an inspection revision (``data.rules.approval``).
+
+    (``inspection_id``, ``from_version``) is unique: one decision per state of a revision,
+    so two approvers acting at once can never both decide. Triggers refuse a decision by
+    the inspector, the companion or the customer's manager (four-eyes), and any UPDATE or
+    DELETE: decisions are history."""
+
+    __tablename__ = "inspection_decisions"
+    __table_args__ = (UniqueConstraint("inspection_id", "from_version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    from_version: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(10))  # BRANCH, HEAD
+    action: Mapped[str] = mapped_column(String(12))
+    from_state: Mapped[str] = mapped_column(String(12))
+    to_state: Mapped[str] = mapped_column(String(12))
+    actor: Mapped[str] = mapped_column(ForeignKey("staff.employee_no"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    reason_code: Mapped[str | None] = mapped_column(String(30))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    #: why head office must review an approval (JSON list: TIER, HIGH_FLAG, SAMPLE)
+    review_reasons: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class SupervisionOrder(Base):
+    """A head-office order (督导) to a branch or a client manager to act on an inspection or
+    a customer by a date; the branch answers and head office closes it or sends it back."""
+
+    __tablename__ = "supervision_orders"
+    __table_args__ = (Index("ix_supervision_orders_status_branch", "status", "branch_code"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    order_no: Mapped[str] = mapped_column(String(30), unique=True)
+    action: Mapped[str] = mapped_column(String(12))  # REINSPECT, RECTIFY, EXPLAIN
+    customer_no: Mapped[str] = mapped_column(ForeignKey("customers.customer_no"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"))
+    branch_code: Mapped[str] = mapped_column(ForeignKey("branches.code"))
+    assignee_no: Mapped[str | None] = mapped_column(ForeignKey("staff.employee_no"))  # None: the branch
+    instruction: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="OPEN")  # OPEN, ANSWERED, CLOSED
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_by: Mapped[str] = mapped_column(ForeignKey("staff.employee_no"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[str | None] = mapped_column(ForeignKey("staff.employee_no"))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    closed_by: Mapped[str | None] = mapped_column(ForeignKey("staff.employee_no"))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    #: head office's last word: why it was sent back, or its closing remark
+    remark: Mapped[str] = mapped_column(Text, default="")
 
 
 class InspectionFlag(Base):

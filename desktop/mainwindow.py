@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         from views.imports import ImportsView
         from views.inspections import InspectionsView
         from views.maps import MapScreen
+        from views.signals import SignalsView
         from views.tasks import TasksView
 
         return [
@@ -112,6 +113,12 @@ class MainWindow(QMainWindow):
                 lambda: _t("Customers"),
                 "fa5s.building",
                 lambda: CustomersView(self.runner, self.user, self.prefs),
+            ),
+            Screen(
+                "signals",
+                lambda: _t("Signals"),
+                "fa5s.bell",
+                lambda: SignalsView(self.runner, self.user, self.prefs),
             ),
             Screen(
                 "tasks",

@@ -1843,6 +1843,10 @@
       <translation>客户</translation>
     </message>
     <message>
+      <source>Signals</source>
+      <translation>风险信号</translation>
+    </message>
+    <message>
       <source>Tasks</source>
       <translation>任务</translation>
     </message>
@@ -2506,6 +2510,181 @@ Database: {db}</source>
     <message>
       <source>Tianditu needs a key.</source>
       <translation>使用天地图需要填写密钥。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Signals</name>
+    <message>
+      <source>Clear dates</source>
+      <translation>清除日期</translation>
+    </message>
+    <message>
+      <source>Show signals detected on any date</source>
+      <translation>显示所有日期发现的风险信号</translation>
+    </message>
+    <message>
+      <source>Confirm</source>
+      <translation>确认</translation>
+    </message>
+    <message>
+      <source>The signal is real: it counts fully at the next health check</source>
+      <translation>信号属实：下次健康检查时全额计分</translation>
+    </message>
+    <message>
+      <source>Dismiss…</source>
+      <translation>排除…</translation>
+    </message>
+    <message>
+      <source>The signal does not apply: it stops counting (a reason is required)</source>
+      <translation>信号不适用：不再计分（须填写理由）</translation>
+    </message>
+    <message>
+      <source>Dismiss the signal</source>
+      <translation>排除风险信号</translation>
+    </message>
+    <message>
+      <source>Confirm the signal</source>
+      <translation>确认风险信号</translation>
+    </message>
+    <message>
+      <source>Why does this signal not apply? (required)</source>
+      <translation>该信号为何不适用？（必填）</translation>
+    </message>
+    <message>
+      <source>Reason (optional):</source>
+      <translation>理由（选填）：</translation>
+    </message>
+    <message>
+      <source>Red (4)</source>
+      <translation>红色（4）</translation>
+    </message>
+    <message>
+      <source>Orange (3)</source>
+      <translation>橙色（3）</translation>
+    </message>
+    <message>
+      <source>Yellow (2)</source>
+      <translation>黄色（2）</translation>
+    </message>
+    <message>
+      <source>Blue (1)</source>
+      <translation>蓝色（1）</translation>
+    </message>
+    <message>
+      <source>Customer name or number</source>
+      <translation>客户名称或编号</translation>
+    </message>
+    <message>
+      <source>Read only: your role does not review signals.</source>
+      <translation>只读：您的角色不核实风险信号。</translation>
+    </message>
+    <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
+    </message>
+    <message>
+      <source>Saved: the score changes at the next health check.</source>
+      <translation>已保存：评分将在下次健康检查时更新。</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>All sources</source>
+      <translation>全部来源</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>严重程度</translation>
+    </message>
+    <message>
+      <source>All severities</source>
+      <translation>全部严重程度</translation>
+    </message>
+    <message>
+      <source>Review</source>
+      <translation>核实状态</translation>
+    </message>
+    <message>
+      <source>All reviews</source>
+      <translation>全部核实状态</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>All branches</source>
+      <translation>全部机构</translation>
+    </message>
+    <message>
+      <source>Client manager</source>
+      <translation>客户经理</translation>
+    </message>
+    <message>
+      <source>All managers</source>
+      <translation>全部客户经理</translation>
+    </message>
+    <message>
+      <source>{no} {name}: open the customer</source>
+      <translation>{no} {name}：打开客户</translation>
+    </message>
+    <message>
+      <source>Detected</source>
+      <translation>发现时间</translation>
+    </message>
+    <message>
+      <source>Signal</source>
+      <translation>信号类型</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <source>Reviewed by</source>
+      <translation>核实人</translation>
+    </message>
+    <message>
+      <source>Detected {start} – {end}</source>
+      <translation>发现日期 {start} 至 {end}</translation>
+    </message>
+    <message>
+      <source>Matched</source>
+      <translation>已匹配</translation>
+    </message>
+    <message>
+      <source>Not matched</source>
+      <translation>未匹配</translation>
+    </message>
+    <message>
+      <source>Not matched ({sent})</source>
+      <translation>未匹配（{sent}）</translation>
+    </message>
+    <message>
+      <source>Not matched to any customer: the source sent {no} {uscc}</source>
+      <translation>未匹配任何客户：来源提供的是 {no} {uscc}</translation>
+    </message>
+    <message>
+      <source>Reason: {reason}</source>
+      <translation>理由：{reason}</translation>
+    </message>
+    <message>
+      <source>Detected on or after {start}</source>
+      <translation>发现日期 {start} 及以后</translation>
+    </message>
+    <message>
+      <source>{n} signals</source>
+      <translation>{n} 条风险信号</translation>
+    </message>
+    <message>
+      <source>Detected on or before {end}</source>
+      <translation>发现日期 {end} 及以前</translation>
     </message>
   </context>
   <context>
