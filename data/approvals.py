@@ -401,6 +401,7 @@ class QueueFilter:
 
     stage: str | None = None
     branch_code: str | None = None
+    manager_no: str | None = None  # the customer's client manager
     tier: str | None = None
     overdue: bool = False
     flagged: str | None = None  # ANY, HIGH, NONE
@@ -465,6 +466,8 @@ def _queue_conditions(
     codes = _branch_codes(session, scope, flt.branch_code)
     if codes is not None:
         conds.append(Customer.branch_code.in_(codes))
+    if flt.manager_no:
+        conds.append(Customer.manager_no == flt.manager_no)
     if flt.tier:
         conds.append(tier.is_(None) if flt.tier == "NONE" else tier == flt.tier)
     if flt.overdue:

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select, true
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from data.approvals import load_settings
 from data.models import (
     Branch,
     Customer,
@@ -37,9 +38,13 @@ from data.models import (
     PostLoanTask,
     RiskSignal,
     Staff,
+    SupervisionOrder,
     table,
 )
+from data.orders import OrderCounts
 from data.risk_queries import Scope, TierCount, TierMonth, TierMove
+from data.rules import approval
+from data.rules.approval import CST, overdue_before
 from data.rules.health import TIERS
 
 _BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -108,6 +113,15 @@ class FlaggedInspections:
 
 
 @dataclass(frozen=True)
+class Approvals:
+    """Current inspections of the unit waiting for a decision now (the branch's or head
+    office's), and how many of them are past their SLA deadline."""
+
+    waiting: int
+    overdue: int
+
+
+@dataclass(frozen=True)
 class DashboardData:
     unit: Unit
     path: tuple[Unit, ...]  # from the top of the scope down to ``unit``
@@ -127,8 +141,8 @@ class DashboardData:
     overdue_tasks: int  # every open task due before period_end, whenever it was due
     unit_tasks: tuple[UnitTasks, ...]
     inspections: FlaggedInspections
-    #: inspections awaiting approval: None until the approval workflow exists (issue 6)
-    awaiting_approval: int | None = None
+    approvals: Approvals  # waiting for a decision now
+    orders: OrderCounts  # supervision orders of the unit's customers, overdue as of today
 
 
 class UnknownUnit(LookupError):
@@ -458,6 +472,46 @@ def dashboard_data(
     submitted, flagged, high = counted
     inspections = FlaggedInspections(int(submitted or 0), int(flagged or 0), int(high or 0))
 
+    # -- the approval queues and supervision orders, now -----------------------------------
+    settings = load_settings(session)
+    moment = dt.datetime.now(dt.UTC)
+    waiting_since = func.coalesce(i.state_at, i.submitted_at)
+    late = or_(
+        and_(
+            i.state.in_(approval.BRANCH_PENDING),
+            waiting_since < overdue_before(moment, settings.branch_days, settings),
+        ),
+        and_(
+            i.state.in_(approval.HEAD_PENDING),
+            waiting_since < overdue_before(moment, settings.head_days, settings),
+        ),
+    )
+    waiting: Any = session.execute(
+        of_customers(
+            select(func.count(), func.sum(case((late, 1), else_=0))).select_from(table(Inspection)),
+            i.customer_no,
+        ).where(i.is_current.is_(True), i.state.in_(approval.PENDING))
+    ).one()
+    o = table(SupervisionOrder).c
+    today = moment.astimezone(CST).date()
+    by_status = {
+        r[0]: (int(r[1]), int(r[2] or 0))
+        for r in session.execute(
+            of_customers(
+                select(o.status, func.count(), func.sum(case((o.due_on < today, 1), else_=0))).select_from(
+                    table(SupervisionOrder)
+                ),
+                o.customer_no,
+            ).group_by(o.status)
+        ).all()
+    }
+    orders = OrderCounts(
+        by_status.get("OPEN", (0, 0))[0],
+        by_status.get("OPEN", (0, 0))[1],
+        by_status.get("ANSWERED", (0, 0))[0],
+        by_status.get("CLOSED", (0, 0))[0],
+    )
+
     return DashboardData(
         unit=chosen,
         path=path,
@@ -477,4 +531,6 @@ def dashboard_data(
         overdue_tasks=overdue_all,
         unit_tasks=unit_tasks,
         inspections=inspections,
+        approvals=Approvals(int(waiting[0] or 0), int(waiting[1] or 0)),
+        orders=orders,
     )

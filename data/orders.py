@@ -15,6 +15,8 @@ and audits itself in the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from data import audit
 from data.customers import _after, _branch_codes, _like
-from data.models import Branch, Customer, Inspection, Staff, SupervisionOrder
+from data.models import AuditEvent, Branch, Customer, Inspection, Staff, SupervisionOrder
 
 ACTIONS = ("REINSPECT", "RECTIFY", "EXPLAIN")
 STATUSES = ("OPEN", "ANSWERED", "CLOSED")
@@ -81,7 +83,7 @@ def create_order(
     if due_on < today:
         raise OrderRefused("DUE_IN_THE_PAST", due_on=due_on.isoformat())
     customer = session.get(Customer, customer_no)
-    if customer is None:
+    if customer is None or not _in_scope(user, customer.branch_code):
         raise OrderRefused("UNKNOWN_CUSTOMER", customer_no=customer_no)
     if inspection_id is not None:
         owner = session.execute(
@@ -97,7 +99,9 @@ def create_order(
             raise OrderRefused("ASSIGNEE_NOT_OF_BRANCH", assignee_no=assignee_no)
     now = audit.database_now(session)
     order = SupervisionOrder(
-        order_no=f"tmp-{now.timestamp()}-{user.employee_no}",
+        # unique until the row has its id: two orders made in one millisecond (or one
+        # transaction) must not collide on the placeholder
+        order_no=f"tmp-{uuid.uuid4().hex[:24]}",  # the column holds 30
         action=action,
         customer_no=customer_no,
         inspection_id=inspection_id,
@@ -226,6 +230,7 @@ def send_back_order(session: Session, user: Any, order_no: str, version: int, re
 class OrderFilter:
     status: str | None = None  # OPEN, ANSWERED, CLOSED, OVERDUE (open past due)
     branch_code: str | None = None
+    manager_no: str | None = None  # the customer's client manager
     action: str | None = None
     customer_no: str | None = None
     inspection_id: int | None = None
@@ -273,6 +278,8 @@ def _order_conditions(
         conds.extend([o.status == "OPEN", o.due_on < today])
     elif flt.status:
         conds.append(o.status == flt.status)
+    if flt.manager_no:
+        conds.append(Customer.manager_no == flt.manager_no)
     if flt.action:
         conds.append(o.action == flt.action)
     if flt.customer_no:
@@ -336,6 +343,33 @@ def _order_select() -> tuple[Any, dict[str, Any]]:
     return stmt, sorts
 
 
+def _row(r: Any, today: dt.date) -> OrderRow:
+    return OrderRow(
+        order_no=r[0],
+        version=r[1],
+        status=r[2],
+        overdue=r[2] == "OPEN" and r[12] < today,
+        action=r[3],
+        customer_no=r[4],
+        customer_name=r[5],
+        inspection_id=r[6],
+        branch_code=r[7],
+        branch_name=r[8],
+        assignee_no=r[9],
+        assignee_name=r[10],
+        instruction=r[11],
+        due_on=r[12],
+        created_by=r[13],
+        created_by_name=r[14],
+        created_at=r[15],
+        answer=r[16],
+        answered_by=r[17],
+        answered_at=r[18],
+        closed_at=r[19],
+        remark=r[20],
+    )
+
+
 def order_sort_value(row: OrderRow, sort: str) -> Any:
     if sort == "status":
         return {"OPEN": 0, "ANSWERED": 1, "CLOSED": 2}.get(row.status, 3)
@@ -363,33 +397,7 @@ def order_page(
         *_order_conditions(session, scope, flt, today), *_after(key, o.order_no, after, descending)
     )
     order = (key.desc(), o.order_no.desc()) if descending else (key.asc(), o.order_no.asc())
-    return [
-        OrderRow(
-            order_no=r[0],
-            version=r[1],
-            status=r[2],
-            overdue=r[2] == "OPEN" and r[12] < today,
-            action=r[3],
-            customer_no=r[4],
-            customer_name=r[5],
-            inspection_id=r[6],
-            branch_code=r[7],
-            branch_name=r[8],
-            assignee_no=r[9],
-            assignee_name=r[10],
-            instruction=r[11],
-            due_on=r[12],
-            created_by=r[13],
-            created_by_name=r[14],
-            created_at=r[15],
-            answer=r[16],
-            answered_by=r[17],
-            answered_at=r[18],
-            closed_at=r[19],
-            remark=r[20],
-        )
-        for r in session.execute(stmt.order_by(*order).limit(limit)).all()
-    ]
+    return [_row(r, today) for r in session.execute(stmt.order_by(*order).limit(limit)).all()]
 
 
 def order_count(session: Session, scope: Scope, flt: OrderFilter, *, today: dt.date | None = None) -> int:
@@ -425,3 +433,96 @@ def order_counts(session: Session, scope: Scope, today: dt.date | None = None) -
         if status == "OPEN":
             overdue = int(late or 0)
     return OrderCounts(counts["OPEN"], overdue, counts["ANSWERED"], counts["CLOSED"])
+
+
+def order_row(
+    session: Session, scope: Scope, order_no: str, *, today: dt.date | None = None
+) -> OrderRow | None:
+    """One order as the list shows it, if it is in scope (None: no such order, or not the
+    user's to see)."""
+    today = today or dt.datetime.now(CST).date()
+    o = SupervisionOrder
+    stmt, _sorts = _order_select()
+    stmt = stmt.where(o.order_no == order_no)
+    if scope is not None:
+        stmt = stmt.where(o.branch_code.in_(sorted(scope)))
+    found = session.execute(stmt.limit(1)).first()
+    if found is None:
+        return None
+    return _row(found, today)
+
+
+@dataclass(frozen=True)
+class OrderEvent:
+    """One step in an order's life, from the audit trail (created, answered, sent back,
+    closed), oldest first."""
+
+    at: dt.datetime
+    action: str  # ORDER_CREATE, ORDER_ANSWER, ORDER_SEND_BACK, ORDER_CLOSE
+    actor: str
+    actor_name: str | None
+    text: str  # the instruction, answer or remark written with it
+
+
+_EVENT_TEXT = {
+    "ORDER_CREATE": "instruction",
+    "ORDER_ANSWER": "answer",
+    "ORDER_SEND_BACK": "remark",
+    "ORDER_CLOSE": "remark",
+}
+
+
+def order_history(session: Session, scope: Scope, order_no: str) -> list[OrderEvent]:
+    """The order's timeline, read from the audit events written with each step (a sent-back
+    order answered twice shows both answers); empty when the order is not in scope."""
+    if order_row(session, scope, order_no) is None:
+        return []
+    a = AuditEvent
+    stmt = (
+        select(a.at, a.action, a.actor, Staff.name, a.details)
+        .outerjoin(Staff, Staff.employee_no == a.actor)
+        .where(a.entity_type == "supervision_order", a.entity_id == order_no)
+        .order_by(a.id)
+    )
+    events = []
+    for at, action, actor, name, details in session.execute(stmt).tuples():
+        try:
+            payload = json.loads(details or "{}")
+        except ValueError:
+            payload = {}
+        text = payload.get(_EVENT_TEXT.get(action, ""), "") if isinstance(payload, dict) else ""
+        events.append(OrderEvent(at, action, actor, name, str(text or "")))
+    return events
+
+
+@dataclass(frozen=True)
+class OrderCustomer:
+    """What the new-order dialog shows of the customer an order is for."""
+
+    customer_no: str
+    name: str
+    branch_code: str
+    branch_name: str
+    manager_no: str | None
+    manager_name: str | None
+
+
+def order_customer(session: Session, scope: Scope, customer_no: str) -> OrderCustomer | None:
+    """The customer an order would be for, if it exists and is in scope."""
+    stmt = (
+        select(
+            Customer.customer_no,
+            Customer.name,
+            Customer.branch_code,
+            Branch.name,
+            Customer.manager_no,
+            Staff.name,
+        )
+        .join(Branch, Branch.code == Customer.branch_code)
+        .outerjoin(Staff, Staff.employee_no == Customer.manager_no)
+        .where(Customer.customer_no == customer_no.strip())
+    )
+    if scope is not None:
+        stmt = stmt.where(Customer.branch_code.in_(sorted(scope)))
+    found = session.execute(stmt).first()
+    return None if found is None else OrderCustomer(*found)

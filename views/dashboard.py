@@ -163,15 +163,25 @@ class DashboardView(QWidget):
         self.signal_card = KpiCard(accent="#5c6bc0")
         self.due_card = KpiCard(accent=TASK_COLOURS["DONE"])
         self.overdue_card = KpiCard(accent=TASK_COLOURS["OVERDUE"])
-        self.approval_card = KpiCard(accent="#b0bec5")
+        self.approval_card = KpiCard(accent="#00897b")
+        self.order_card = KpiCard(accent="#6d4c41")
         self.flag_card = KpiCard(accent="#8e24aa")
         tier_row = QHBoxLayout()
         for tier, card in self.tier_cards.items():
             card.clicked.connect(lambda t=tier: self._open_tier(t))
             tier_row.addWidget(card)
         activity_row = QHBoxLayout()
-        for card in (self.signal_card, self.due_card, self.overdue_card, self.flag_card, self.approval_card):
+        for card in (
+            self.signal_card,
+            self.due_card,
+            self.overdue_card,
+            self.flag_card,
+            self.approval_card,
+            self.order_card,
+        ):
             activity_row.addWidget(card)
+        self.approval_card.clicked.connect(self._open_approvals)
+        self.order_card.clicked.connect(self._open_orders)
         self.signal_card.clicked.connect(self._open_new_signals)
         self.due_card.clicked.connect(lambda: self._open_tasks("OPEN"))
         self.overdue_card.clicked.connect(lambda: self._open_tasks("OVERDUE", whole_period=False))
@@ -216,9 +226,7 @@ class DashboardView(QWidget):
         self.overdue_card.set_title(_t("Overdue tasks"))
         self.flag_card.set_title(_t("Inspections with flags"))
         self.approval_card.set_title(_t("Awaiting approval"))
-        self.approval_card.set_unavailable(
-            _t("not yet available"), _t("The approval workflow is not part of this version yet.")
-        )
+        self.order_card.set_title(_t("Supervision orders open"))
         titles = {
             "units": (
                 _t("Tiers per unit"),
@@ -402,6 +410,20 @@ class DashboardView(QWidget):
             ),
             _t("Open the inspections of the period with a high-severity flag"),
         )
+        waiting = data.approvals
+        self.approval_card.set_value(
+            f"{waiting.waiting:,}",
+            _t("{overdue} past the deadline").format(overdue=f"{waiting.overdue:,}"),
+            _t("Open the approval queue of this unit"),
+        )
+        orders = data.orders
+        self.order_card.set_value(
+            f"{orders.open:,}",
+            _t("{overdue} overdue · {answered} answered, to close").format(
+                overdue=f"{orders.overdue:,}", answered=f"{orders.answered:,}"
+            ),
+            _t("Open this unit's supervision orders still to be answered"),
+        )
 
     def _show_charts(self, data: Any) -> None:
         tier_series = [(t, tier_name(t), TIER_COLOURS[t]) for t in TIERS]
@@ -480,6 +502,12 @@ class DashboardView(QWidget):
         start, end = self.period()
         dates = {"due_from": start, "due_to": end} if whole_period else {}
         self._open(_query("tasks", status=status, **self._where(unit), **dates))
+
+    def _open_approvals(self) -> None:
+        self._open(_query("approvals", **self._where()))
+
+    def _open_orders(self) -> None:
+        self._open(_query("orders", status="OPEN", **self._where()))
 
     def _open_flagged(self) -> None:
         start, end = self.period()

@@ -47,7 +47,10 @@ def hand_written(session: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
     bj = dt.timezone(dt.timedelta(hours=8))
 
     def utc(day: dt.date) -> Any:
-        moment = dt.datetime.combine(day, dt.time(), bj).astimezone(dt.UTC).replace(tzinfo=None)
+        return stamp(dt.datetime.combine(day, dt.time(), bj))
+
+    def stamp(at: dt.datetime) -> Any:
+        moment = at.astimezone(dt.UTC).replace(tzinfo=None)
         return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
 
     def day(d: dt.date) -> Any:
@@ -158,7 +161,36 @@ def hand_written(session: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
         ),
         {"a": utc(start), "b": utc(end + dt.timedelta(days=1))},
     ).one()
+    from data.approvals import load_settings
+    from data.rules.approval import overdue_before
+
+    settings = load_settings(session)
+    now = dt.datetime.now(dt.UTC)
+    waiting = q(
+        text(
+            "SELECT COUNT(*), SUM(CASE WHEN (state IN ('SUBMITTED', 'REOPENED') AND COALESCE(state_at, submitted_at) < :bc) "
+            "OR (state IN ('APPROVED', 'ESCALATED') AND COALESCE(state_at, submitted_at) < :hc) THEN 1 ELSE 0 END) "
+            "FROM inspections WHERE is_current AND state IN ('SUBMITTED', 'REOPENED', 'APPROVED', 'ESCALATED')"
+        ),
+        {
+            "bc": stamp(overdue_before(now, settings.branch_days, settings)),
+            "hc": stamp(overdue_before(now, settings.head_days, settings)),
+        },
+    ).one()
+    today = now.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    orders = {
+        status: (n, late or 0)
+        for status, n, late in q(
+            text(
+                "SELECT status, COUNT(*), SUM(CASE WHEN due_on < :t THEN 1 ELSE 0 END) "
+                "FROM supervision_orders GROUP BY status"
+            ),
+            {"t": day(today)},
+        )
+    }
     return {
+        "approvals": (waiting[0], waiting[1] or 0),
+        "orders": (orders.get("OPEN", (0, 0)), orders.get("ANSWERED", (0, 0))[0]),
         "tiers": {k: (v[0], Decimal(v[1]).scaleb(-2)) for k, v in tiers.items()},
         "trend": trend,
         "migration": migration,
@@ -184,6 +216,8 @@ def _as_numbers(data: Any) -> dict[str, Any]:
         },
         "overdue_all": data.overdue_tasks,
         "inspections": (data.inspections.submitted, data.inspections.flagged, data.inspections.high),
+        "approvals": (data.approvals.waiting, data.approvals.overdue),
+        "orders": ((data.orders.open, data.orders.overdue), data.orders.answered),
     }
 
 
@@ -200,6 +234,8 @@ def _agree(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
         and ours["tasks"] == tasks
         and ours["overdue_all"] == theirs["overdue_all"]
         and ours["inspections"] == theirs["inspections"]
+        and ours["approvals"] == theirs["approvals"]
+        and ours["orders"] == theirs["orders"]
     )
 
 

@@ -127,11 +127,19 @@ def test_the_cards_equal_independent_counts(qtbot: Any, scored: Any, user_for: A
     assert view.flag_card.value() == f"{want['flagged']:,}"
     assert want["flagged"] > 0, "the examples raise at least one flag"
     assert str(want["high"]) in view.flag_card.detail()
-    # the approval workflow does not exist yet: the card says so and opens nothing
-    assert view.approval_card.value() == "—"
-    assert "not yet available" in view.approval_card.detail()
-    with qtbot.assertNotEmitted(view.open_requested):
-        qtbot.mouseClick(view.approval_card, Qt.MouseButton.LeftButton)
+    # every example inspection waits for its branch approver; the card opens the queue
+    with scored.db.read_session() as s:
+        waiting = s.execute(
+            select(func.count()).select_from(Inspection).where(Inspection.is_current.is_(True))
+        ).scalar_one()
+    assert view.approval_card.value() == f"{waiting:,}"
+    opened: list[str] = []
+    view.open_requested.connect(opened.append)
+    qtbot.mouseClick(view.approval_card, Qt.MouseButton.LeftButton)
+    assert opened[-1] == "approvals"
+    assert view.order_card.value() == "0"
+    qtbot.mouseClick(view.order_card, Qt.MouseButton.LeftButton)
+    assert opened[-1] == "orders?status=OPEN"
     # the signals chart counts the same signals as the table does in the period
     with scored.db.read_session() as s:
         signals = s.execute(
