@@ -100,9 +100,12 @@ class SettingsDialog(QDialog):
         thresholds.clicked.connect(self.open_thresholds)
         health_model = QPushButton(_t("Risk model…"))
         health_model.clicked.connect(self.open_health_model)
+        approval = QPushButton(_t("Approval workflow…"))
+        approval.clicked.connect(self.open_approval_settings)
         row = QHBoxLayout()
         row.addWidget(thresholds)
         row.addWidget(health_model)
+        row.addWidget(approval)
         row.addStretch(1)
         layout.addLayout(row)
         self.note = QLabel()
@@ -127,6 +130,13 @@ class SettingsDialog(QDialog):
         from desktop.health_model_dialog import HealthModelDialog
 
         dialog = HealthModelDialog(self.runner, self.user, self)
+        dialog.open()
+        return dialog
+
+    def open_approval_settings(self) -> Any:
+        from desktop.approval_settings_dialog import ApprovalSettingsDialog
+
+        dialog = ApprovalSettingsDialog(self.runner, self.user, self)
         dialog.open()
         return dialog
 

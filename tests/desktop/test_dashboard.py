@@ -284,7 +284,8 @@ def test_trend_points_and_migration_cells_open_exactly_their_customers(
     assert opened[-1] == f"customers?tier={tier}&as_of={LAST}"
     customers.open_query(opened[-1])
     rows = _all_rows(qtbot, customers)
-    assert len(rows) == n and {r.tier for r in rows} == {tier}
+    assert len(rows) == n
+    assert {r.tier for r in rows} == {tier}
     assert customers.filter_bar.pinned.isVisibleTo(customers)
     assert LAST.isoformat() in customers.filter_bar.pinned_label.text()
 
@@ -300,4 +301,5 @@ def test_trend_points_and_migration_cells_open_exactly_their_customers(
     # dropping the narrowing shows the latest tiers of everyone again
     customers.filter_bar.pinned_clear.click()
     assert not customers.filter_bar.pinned.isVisibleTo(customers)
-    assert "as_of" not in customers.query() and "previous_tier" not in customers.query()
+    assert "as_of" not in customers.query()
+    assert "previous_tier" not in customers.query()
