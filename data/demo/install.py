@@ -214,6 +214,10 @@ def build_demo(
     from data.health import run_health_check
 
     run_health_check(db, today, actor=DEMO_ACTOR)
+    # what the approvers decided on the older inspections (the recent ones wait in the queues)
+    from data.demo.workflow import settle_demo_workflow
+
+    settle_demo_workflow(db, today, seed=seed)
     with db.read_session() as s:
         numbers = counts(s)
     return DemoResult(numbers, demo_users(db), report.exit_code, report)

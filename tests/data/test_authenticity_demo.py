@@ -51,3 +51,59 @@ def test_tiny_demo_flags_every_planted_problem_and_nothing_else(db: Database) ->
     incremental = _all_flags(db)
     recompute_all(db, chunk=10)
     assert _all_flags(db) == incremental
+    _the_demo_decisions_obey_the_workflow(db, today)
+
+
+def _the_demo_decisions_obey_the_workflow(db: Database, today: dt.date) -> None:
+    """The demo's approval history: recent inspections wait, older ones were decided by
+    someone allowed to, each decision a valid transition with its audit event."""
+    from data.audit import verify
+    from data.demo.workflow import PENDING_DAYS
+    from data.models import AuditEvent, Customer, InspectionDecision, Staff
+    from data.rules import approval as rules
+
+    with db.read_session() as s:
+        decisions = s.execute(
+            select(InspectionDecision, Inspection, Customer.manager_no, Staff.role)
+            .join(Inspection, Inspection.id == InspectionDecision.inspection_id)
+            .join(Customer, Customer.customer_no == Inspection.customer_no)
+            .join(Staff, Staff.employee_no == InspectionDecision.actor)
+            .order_by(InspectionDecision.inspection_id, InspectionDecision.from_version)
+        ).all()
+        events = s.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action.like("INSPECTION_%"))
+        ).scalar_one()
+        states = dict(
+            s.execute(
+                select(Inspection.state, func.count())
+                .where(Inspection.is_current.is_(True))
+                .group_by(Inspection.state)
+            ).all()
+        )
+        recent = (
+            s.execute(
+                select(Inspection.state).where(
+                    Inspection.is_current.is_(True),
+                    Inspection.submitted_at
+                    >= dt.datetime.combine(today - dt.timedelta(days=PENDING_DAYS - 1), dt.time(), rules.CST),
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert verify(s).ok
+    assert decisions, "the demo decides on its older inspections"
+    assert events == len(decisions)
+    assert states.get("SUBMITTED", 0) > 0
+    assert set(recent) == {"SUBMITTED"}
+    last: dict[int, tuple[int, str]] = {}
+    for d, insp, manager, role in decisions:
+        assert d.actor not in (insp.inspector_no, insp.companion_no, manager)
+        assert role == rules.LEVEL_ROLE[d.level]
+        expected = rules.TRANSITIONS[(d.from_state, d.action)]
+        assert d.to_state == expected or (d.action == rules.APPROVE and d.to_state == rules.CLOSED)
+        assert last.get(d.inspection_id, (-1, rules.SUBMITTED)) == (d.from_version - 1, d.from_state)
+        last[d.inspection_id] = (d.from_version, d.to_state)
+        assert insp.state_version >= d.from_version + 1
+    for d, insp, _m, _r in decisions:
+        assert (insp.state_version - 1, insp.state) == last[d.inspection_id]
