@@ -428,10 +428,10 @@ def order_counts(session: Session, scope: Scope, today: dt.date | None = None) -
         stmt = stmt.where(o.branch_code.in_(sorted(scope)))
     counts = {"OPEN": 0, "ANSWERED": 0, "CLOSED": 0}
     overdue = 0
-    for status, n, late in session.execute(stmt).tuples():
-        counts[status] = int(n)
+    for status, n, late in session.execute(stmt).all():
+        counts[str(status)] = int(str(n))
         if status == "OPEN":
-            overdue = int(late or 0)
+            overdue = int(str(late or 0))
     return OrderCounts(counts["OPEN"], overdue, counts["ANSWERED"], counts["CLOSED"])
 
 
@@ -485,7 +485,7 @@ def order_history(session: Session, scope: Scope, order_no: str) -> list[OrderEv
         .order_by(a.id)
     )
     events = []
-    for at, action, actor, name, details in session.execute(stmt).tuples():
+    for at, action, actor, name, details in session.execute(stmt).all():
         try:
             payload = json.loads(details or "{}")
         except ValueError:
