@@ -28,9 +28,12 @@ from data.models import Customer, HealthScore, Inspection, InspectionDecision, I
 from data.rules import approval as rules
 
 #: inspections submitted in the last this many days wait for their branch approver, and
-#: those submitted in the days before that, if head office must review them, for head office
+#: those submitted in the six days before that, if head office must review them, for head
+#: office. The bank-scale demo is a load test: its backlog is the issue's queue of more
+#: than 10,000 waiting inspections (about 550 are submitted a day).
 PENDING_DAYS = 10
-HEAD_PENDING_DAYS = 16
+BANK_PENDING_DAYS = 20
+HEAD_EXTRA_DAYS = 6
 BATCH = 5000
 #: the branch approver's choice on an older inspection (cumulative weights)
 _BRANCH_CHOICES = ((0.90, rules.APPROVE), (0.95, rules.RETURN), (0.97, rules.REJECT), (1.0, rules.ESCALATE))
@@ -63,7 +66,9 @@ def _pick(candidates: Sequence[str], *excluded: str | None) -> str | None:
     return next((c for c in candidates if c not in excluded), None)
 
 
-def settle_demo_workflow(db: Database, today: dt.date, *, seed: int = 20261128) -> int:
+def settle_demo_workflow(
+    db: Database, today: dt.date, *, seed: int = 20261128, pending_days: int = PENDING_DAYS
+) -> int:
     """Decide on the current, still submitted inspections older than ``PENDING_DAYS``:
     returns how many decisions were written."""
     rng = random.Random(seed)
@@ -103,7 +108,9 @@ def settle_demo_workflow(db: Database, today: dt.date, *, seed: int = 20261128) 
             )
             .order_by(Inspection.submitted_at, Inspection.id)
         ).all()
-    head_cutoff = dt.datetime.combine(today - dt.timedelta(days=HEAD_PENDING_DAYS), dt.time(), rules.CST)
+    head_cutoff = dt.datetime.combine(
+        today - dt.timedelta(days=pending_days + HEAD_EXTRA_DAYS), dt.time(), rules.CST
+    )
     written = 0
     for start in range(0, len(rows), BATCH):
         written += _settle(db, rows[start : start + BATCH], approvers, head, settings, rng, head_cutoff)
