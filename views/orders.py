@@ -46,10 +46,10 @@ from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import local_time
 from widgets.lazy_table import Column, KeysetTableModel
 
-FILTER_KEYS = ("status", "branch_code", "action", "text", "customer_no", "inspection_id")
+FILTER_KEYS = ("status", "branch_code", "action", "text", "manager_no", "customer_no", "inspection_id")
 DEFAULT_FILTERS: dict[str, Any] = {}
 #: narrowing a link opens the list with that the drop-downs do not show
-PINNED_KEYS = ("customer_no", "inspection_id")
+PINNED_KEYS = ("manager_no", "customer_no", "inspection_id")
 ACTIONS = ("REINSPECT", "RECTIFY", "EXPLAIN")
 STATUSES = ("OPEN", "OVERDUE", "ANSWERED", "CLOSED")
 #: how many days from today a new order is due unless the user picks another day
@@ -141,6 +141,8 @@ def filters_from_query(query: str) -> dict[str, Any]:
 def pinned_words(values: dict[str, Any]) -> str:
     """The narrowing a link opened the list with, in words (empty: none)."""
     parts = []
+    if values.get("manager_no"):
+        parts.append(_t("client manager {number}").format(number=values["manager_no"]))
     if values.get("customer_no"):
         parts.append(_t("customer {number}").format(number=values["customer_no"]))
     if values.get("inspection_id"):

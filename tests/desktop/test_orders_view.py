@@ -189,6 +189,14 @@ def test_scope_overdue_in_red_and_links(
     assert [r.order_no for r in view.model.rows()] == [late]
     assert view.query() == "orders?status=OVERDUE&branch_code=0311"
     assert view.filter_bar.combos["status"].currentData() == "OVERDUE"
+    # the dashboard's card for one client manager (a link-only narrowing, shown and kept)
+    view.open_query("orders?status=OPEN&branch_code=031101&manager_no=E00102")
+    _settle(qtbot, view)
+    assert [r.order_no for r in view.model.rows()] == [due]
+    assert view.filter_bar.pinned_label.text() == "Only: client manager E00102"
+    view.filter_bar.combos["status"].setCurrentIndex(0)
+    _settle(qtbot, view)
+    assert view.query() == "orders?branch_code=031101&manager_no=E00102"
     view.open_query("orders?status=ANSWERED")
     _settle(qtbot, view)
     assert view.count_label.text() == "0 orders, 0 overdue"
