@@ -378,7 +378,8 @@ def run_health_check(
     db: Database, as_of: dt.date | None = None, actor: str = audit.SYSTEM_ACTOR
 ) -> HealthCheckResult:
     """Score every customer for ``as_of`` (default: today, Beijing time) in one write
-    transaction, and keep issues and tasks current."""
+    transaction, and keep issues and tasks current. A back-dated run (a later check
+    exists) only adds its scores to the history."""
     with db.write_session() as s:
         return run_health_check_in(s, as_of or today_cst(), actor)
 
@@ -395,8 +396,14 @@ def run_health_check_in(session: Session, as_of: dt.date, actor: str) -> HealthC
     scores = score_all(bank, as_of, model)
     now = audit.database_now(session)
     written = _store_scores(session, as_of, version, scores, now)
-    opened, resolved = _update_issues(session, as_of, bank)
-    created, replaced = _update_tasks(session, as_of, bank, scores, schedule, now)
+    later = session.execute(select(func.max(HealthScore.as_of)).where(HealthScore.as_of > as_of)).scalar()
+    if later is None:
+        opened, resolved = _update_issues(session, as_of, bank)
+        created, replaced = _update_tasks(session, as_of, bank, scores, schedule, now)
+    else:
+        # a back-dated run (filling in the history the trends read) leaves the issues and
+        # tasks to the latest check: they are what is due now
+        opened = resolved = created = replaced = 0
     tiers = {t: 0 for t in TIERS}
     for sc in scores.values():
         tiers[sc.tier] += 1

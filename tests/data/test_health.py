@@ -112,6 +112,19 @@ def test_history_keeps_one_row_per_customer_per_date_and_the_trend(bank):
     assert history[0].model_version == 1
 
 
+def test_a_back_dated_check_fills_the_history_and_leaves_the_tasks_alone(bank):
+    """Scoring last month after today's check adds to the trend; today's tasks and issues
+    stay what today's check made them."""
+    run_health_check(bank, AS_OF)
+    tasks = [(t.task_no, t.status, t.due_on) for t in _tasks(bank)]
+    earlier = run_health_check(bank, AS_OF - dt.timedelta(days=28))
+    assert earlier.scores_written == 6
+    assert (earlier.tasks_created, earlier.tasks_replaced, earlier.issues_opened) == (0, 0, 0)
+    assert [(t.task_no, t.status, t.due_on) for t in _tasks(bank)] == tasks
+    with bank.read_session() as s:
+        assert len(risk_queries.score_history(s, "C0001000")) == 2
+
+
 def test_a_tier_rise_replaces_the_open_task(bank):
     run_health_check(bank, AS_OF)
     old = next(t for t in _tasks(bank) if t.tier == "NORMAL")
