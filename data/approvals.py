@@ -54,9 +54,11 @@ def settings_from_json(text: str | None) -> ApprovalSettings:
     raises ``ValueError`` naming the field."""
     if not text:
         return ApprovalSettings()
-    raw = json.loads(text)
     base = ApprovalSettings()
     try:
+        raw = json.loads(text)
+        if not isinstance(raw, dict):
+            raise TypeError("not a JSON object")
         codes = (
             tuple(ReasonCode(str(r["code"]), str(r["zh"]), str(r["en"])) for r in raw.get("reason_codes", []))
             or base.reason_codes
@@ -754,4 +756,4 @@ def state_counts(session: Session, scope: Scope) -> Mapping[str, int]:
     )
     if scope is not None:
         stmt = stmt.where(Customer.branch_code.in_(sorted(scope)))
-    return {state: int(n) for state, n in session.execute(stmt).tuples()}
+    return {state: int(n) for state, n in session.execute(stmt)}
