@@ -17,7 +17,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from data import audit
@@ -69,10 +69,11 @@ def _pick(candidates: Sequence[str], *excluded: str | None) -> str | None:
 def settle_demo_workflow(
     db: Database, today: dt.date, *, seed: int = 20261128, pending_days: int = PENDING_DAYS
 ) -> int:
-    """Decide on the current, still submitted inspections older than ``PENDING_DAYS``:
-    returns how many decisions were written."""
+    """Decide on the current, still submitted inspections older than ``pending_days``, and
+    return for rework every revision a resubmission replaced (that is why the manager sent
+    it again): returns how many decisions were written."""
     rng = random.Random(seed)
-    cutoff = dt.datetime.combine(today - dt.timedelta(days=PENDING_DAYS), dt.time(), rules.CST).astimezone(
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=pending_days), dt.time(), rules.CST).astimezone(
         dt.UTC
     )
     with db.read_session() as s:
@@ -95,6 +96,7 @@ def settle_demo_workflow(
                 Customer.manager_no,
                 HealthScore.tier,
                 high,
+                Inspection.is_current,
             )
             .join(Customer, Customer.customer_no == Inspection.customer_no)
             .outerjoin(
@@ -102,9 +104,11 @@ def settle_demo_workflow(
                 and_(HealthScore.customer_no == Inspection.customer_no, HealthScore.as_of == latest),
             )
             .where(
-                Inspection.is_current.is_(True),
                 Inspection.state == rules.SUBMITTED,
-                Inspection.submitted_at < cutoff,
+                or_(
+                    and_(Inspection.is_current.is_(True), Inspection.submitted_at < cutoff),
+                    Inspection.is_current.is_(False),
+                ),
             )
             .order_by(Inspection.submitted_at, Inspection.id)
         ).all()
@@ -136,9 +140,12 @@ def _settle(
             continue  # nobody may decide: it stays in the queue, as it would at the bank
         case = rules.Case(rules.SUBMITTED, r.branch_code, r.inspector_no, r.companion_no, r.manager_no)
         roll = rng.random()
-        action = next(a for w, a in _BRANCH_CHOICES if roll < w)
-        # a branch decision one or two days after submission, head office's two days later
-        at = r.submitted_at + dt.timedelta(hours=rng.randint(2, 40))
+        action = next(a for w, a in _BRANCH_CHOICES if roll < w) if r.is_current else rules.RETURN
+        # a branch decision one or two days after submission, head office's two days later;
+        # a replaced revision was returned within the hour (before its resubmission)
+        at = r.submitted_at + (
+            dt.timedelta(hours=rng.randint(2, 40)) if r.is_current else dt.timedelta(hours=1)
+        )
         steps: list[tuple[str, str, str, str, tuple[str, ...]]] = []  # actor, action, from, to, reasons
         comment = _COMMENTS.get(action, "")
         target = rules.check_decision(
