@@ -87,11 +87,14 @@ class MainWindow(QMainWindow):
     # -- screens ---------------------------------------------------------------------------
 
     def _available_screens(self) -> list[Screen]:
+        from views.approvals import ApprovalsView
+        from views.audit import AuditView
         from views.customers import CustomersView
         from views.dashboard import DashboardView
         from views.imports import ImportsView
         from views.inspections import InspectionsView
         from views.maps import MapScreen
+        from views.orders import OrdersView
         from views.signals import SignalsView
         from views.tasks import TasksView
 
@@ -101,6 +104,13 @@ class MainWindow(QMainWindow):
                 lambda: _t("Dashboard"),
                 "fa5s.tachometer-alt",
                 lambda: DashboardView(self.runner, self.user, self.prefs),
+            ),
+            Screen(
+                "approvals",
+                lambda: _t("Approvals"),
+                "fa5s.stamp",
+                lambda: ApprovalsView(self.runner, self.user, self.prefs),
+                roles=("HEAD_RISK", "BRANCH_APPROVER", "AUDITOR"),
             ),
             Screen(
                 "inspections",
@@ -127,10 +137,24 @@ class MainWindow(QMainWindow):
                 lambda: TasksView(self.runner, self.user, self.prefs),
             ),
             Screen(
+                "orders",
+                lambda: _t("Orders"),
+                "fa5s.gavel",
+                lambda: OrdersView(self.runner, self.user, self.prefs),
+                roles=("HEAD_RISK", "BRANCH_APPROVER", "AUDITOR"),
+            ),
+            Screen(
                 "maps",
                 lambda: _t("Map"),
                 "fa5s.map-marked-alt",
                 lambda: MapScreen(self.runner, self.user, self.prefs),
+            ),
+            Screen(
+                "audit",
+                lambda: _t("Audit trail"),
+                "fa5s.history",
+                lambda: AuditView(self.runner, self.user, self.prefs),
+                roles=("HEAD_RISK", "AUDITOR", "ADMIN"),
             ),
             Screen(
                 "imports",
@@ -210,7 +234,9 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu(_t("&View"))
         for i, key in enumerate(self._screen_keys):
             title = self.nav.item(i).text()
-            self._action(view_menu, title, lambda _checked=False, k=key: self.show_screen(k), f"Ctrl+{i + 1}")
+            # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth screen; any further screen has none
+            shortcut = f"Ctrl+{(i + 1) % 10}" if i < 10 else None
+            self._action(view_menu, title, lambda _checked=False, k=key: self.show_screen(k), shortcut)
         view_menu.addSeparator()
         self._action(view_menu, _t("&Refresh"), self._refresh, QKeySequence.StandardKey.Refresh)
         help_menu = bar.addMenu(_t("&Help"))

@@ -25,6 +25,879 @@
     </message>
   </context>
   <context>
+    <name>ApprovalSettings</name>
+    <message>
+      <source>Approval workflow settings</source>
+      <translation>审批流程设置</translation>
+    </message>
+    <message>
+      <source> working days</source>
+      <translation> 个工作日</translation>
+    </message>
+    <message>
+      <source>Anyone with the seed can recompute which inspections were sampled</source>
+      <translation>持有该种子即可复算哪些检查被抽中</translation>
+    </message>
+    <message>
+      <source>Branch decision within</source>
+      <translation>分行审批时限</translation>
+    </message>
+    <message>
+      <source>Head-office review within</source>
+      <translation>总行复核时限</translation>
+    </message>
+    <message>
+      <source>Random sample for head-office review, per branch and month</source>
+      <translation>总行随机抽检比例（按分行、按月）</translation>
+    </message>
+    <message>
+      <source>Sample seed</source>
+      <translation>抽样种子</translation>
+    </message>
+    <message>
+      <source>Public holidays on weekdays</source>
+      <translation>工作日中的法定节假日</translation>
+    </message>
+    <message>
+      <source>Working weekend days</source>
+      <translation>调休上班的周末</translation>
+    </message>
+    <message>
+      <source>Add reason</source>
+      <translation>添加原因</translation>
+    </message>
+    <message>
+      <source>Remove reason</source>
+      <translation>删除原因</translation>
+    </message>
+    <message>
+      <source>These settings apply to every desktop on this database.</source>
+      <translation>这些设置适用于连接本数据库的所有工作站。</translation>
+    </message>
+    <message>
+      <source>These settings apply to every desktop on this database; only head-office risk managers and administrators change them.</source>
+      <translation>这些设置适用于连接本数据库的所有工作站；仅总行风险经理和系统管理员可以修改。</translation>
+    </message>
+    <message>
+      <source>Reasons for a return for rework</source>
+      <translation>退回补充的原因</translation>
+    </message>
+    <message>
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <source>Chinese</source>
+      <translation>中文</translation>
+    </message>
+    <message>
+      <source>English</source>
+      <translation>英文</translation>
+    </message>
+    <message>
+      <source>At least one reason for a return is required</source>
+      <translation>至少需要一个退回原因</translation>
+    </message>
+    <message>
+      <source>Each reason code must be different</source>
+      <translation>原因代码不能重复</translation>
+    </message>
+    <message>
+      <source>Sample seed: required</source>
+      <translation>抽样种子：必填</translation>
+    </message>
+    <message>
+      <source>Public holidays: not a date (YYYY-MM-DD): {words}</source>
+      <translation>法定节假日：不是日期（YYYY-MM-DD）：{words}</translation>
+    </message>
+    <message>
+      <source>Working weekend days: not a date (YYYY-MM-DD): {words}</source>
+      <translation>调休上班日：不是日期（YYYY-MM-DD）：{words}</translation>
+    </message>
+    <message>
+      <source>Reason on row {row}: code, Chinese and English are all required</source>
+      <translation>第 {row} 行原因：代码、中文和英文均为必填</translation>
+    </message>
+  </context>
+  <context>
+    <name>Approvals</name>
+    <message>
+      <source>You took part in this inspection: another approver decides it (four-eyes).</source>
+      <translation>您参与了这次检查，须由其他审批人决定（四眼原则）。</translation>
+    </message>
+    <message>
+      <source>You manage this customer: another approver decides it (four-eyes).</source>
+      <translation>您是该客户的客户经理，须由其他审批人决定（四眼原则）。</translation>
+    </message>
+    <message>
+      <source>This customer is outside your branch.</source>
+      <translation>该客户不在您的分行范围内。</translation>
+    </message>
+    <message>
+      <source>Not in a state this decision applies to.</source>
+      <translation>当前状态不适用此审批操作。</translation>
+    </message>
+    <message>
+      <source>A comment is required.</source>
+      <translation>必须填写意见。</translation>
+    </message>
+    <message>
+      <source>A reason code is required.</source>
+      <translation>必须选择原因。</translation>
+    </message>
+    <message>
+      <source>That reason code is not in the settings any more.</source>
+      <translation>该原因代码已不在设置中。</translation>
+    </message>
+    <message>
+      <source>no longer a plain case</source>
+      <translation>已不属于无异常案件</translation>
+    </message>
+    <message>
+      <source>decided by someone else meanwhile</source>
+      <translation>期间已被他人处理</translation>
+    </message>
+    <message>
+      <source>replaced by a newer revision</source>
+      <translation>已被新版本替代</translation>
+    </message>
+    <message>
+      <source>no longer exists</source>
+      <translation>已不存在</translation>
+    </message>
+    <message>
+      <source>Read only: your role decides nothing.</source>
+      <translation>只读：您的角色不参与审批。</translation>
+    </message>
+    <message>
+      <source>Waiting for head office: read only for you.</source>
+      <translation>等待总行复核：您只能查看。</translation>
+    </message>
+    <message>
+      <source>Waiting for the branch approver: read only for head office.</source>
+      <translation>等待分行审批：总行只能查看。</translation>
+    </message>
+    <message>
+      <source>Choose a reason…</source>
+      <translation>请选择原因…</translation>
+    </message>
+    <message>
+      <source>Comment (required):</source>
+      <translation>意见（必填）：</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Press Ctrl+Enter to confirm.</source>
+      <translation>按 Ctrl+Enter 确认。</translation>
+    </message>
+    <message>
+      <source>Approve plain cases</source>
+      <translation>批量通过无异常案件</translation>
+    </message>
+    <message>
+      <source>Decisions</source>
+      <translation>审批记录</translation>
+    </message>
+    <message>
+      <source>Approve plain cases…</source>
+      <translation>批量通过无异常案件…</translation>
+    </message>
+    <message>
+      <source>Approve, after a confirmation listing them, the loaded inspections with no flag and tier NORMAL or BLUE</source>
+      <translation>确认清单后，批量通过已加载的、无任何真实性标记且客户分层为正常或蓝色的检查</translation>
+    </message>
+    <message>
+      <source>Approve</source>
+      <translation>通过</translation>
+    </message>
+    <message>
+      <source>Return…</source>
+      <translation>退回补充…</translation>
+    </message>
+    <message>
+      <source>Reject…</source>
+      <translation>拒绝…</translation>
+    </message>
+    <message>
+      <source>Escalate</source>
+      <translation>上报总行</translation>
+    </message>
+    <message>
+      <source>Confirm</source>
+      <translation>总行复核确认</translation>
+    </message>
+    <message>
+      <source>Send back…</source>
+      <translation>退回分行…</translation>
+    </message>
+    <message>
+      <source>Approve the inspection; head office reviews it if its tier, flags or the sample say so</source>
+      <translation>通过该检查；如客户分层、真实性标记或随机抽样需要，将由总行复核</translation>
+    </message>
+    <message>
+      <source>Return it to the client manager for rework (a reason and a comment are required)</source>
+      <translation>退回客户经理补充（须选择原因并填写意见）</translation>
+    </message>
+    <message>
+      <source>Not a valid inspection: its task stays open (a comment is required)</source>
+      <translation>不是有效的检查：对应任务保持未完成（须填写意见）</translation>
+    </message>
+    <message>
+      <source>Hand the decision to head office</source>
+      <translation>提交总行决定</translation>
+    </message>
+    <message>
+      <source>Confirm the branch's decision</source>
+      <translation>确认分行的审批结论</translation>
+    </message>
+    <message>
+      <source>Send it back to the branch approver to decide again (a comment is required)</source>
+      <translation>退回分行审批人重新审批（须填写意见）</translation>
+    </message>
+    <message>
+      <source>Open in Inspections</source>
+      <translation>在检查记录中打开</translation>
+    </message>
+    <message>
+      <source>Show this inspection in the inspections list</source>
+      <translation>在检查记录列表中显示此检查</translation>
+    </message>
+    <message>
+      <source>No tier yet</source>
+      <translation>尚未分层</translation>
+    </message>
+    <message>
+      <source>nothing changed</source>
+      <translation>无变化</translation>
+    </message>
+    <message>
+      <source>Waiting for the branch</source>
+      <translation>待分行审批</translation>
+    </message>
+    <message>
+      <source>Returned by head office</source>
+      <translation>总行退回分行</translation>
+    </message>
+    <message>
+      <source>Approved, head-office review due</source>
+      <translation>已通过，待总行复核</translation>
+    </message>
+    <message>
+      <source>Escalated to head office</source>
+      <translation>已上报总行</translation>
+    </message>
+    <message>
+      <source>Returned for rework</source>
+      <translation>已退回补充</translation>
+    </message>
+    <message>
+      <source>Rejected</source>
+      <translation>已拒绝</translation>
+    </message>
+    <message>
+      <source>Confirmed by head office</source>
+      <translation>总行已确认</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>已办结</translation>
+    </message>
+    <message>
+      <source>Return for rework</source>
+      <translation>退回补充</translation>
+    </message>
+    <message>
+      <source>Reject</source>
+      <translation>拒绝</translation>
+    </message>
+    <message>
+      <source>Escalate to head office</source>
+      <translation>上报总行</translation>
+    </message>
+    <message>
+      <source>Send back to the branch</source>
+      <translation>退回分行</translation>
+    </message>
+    <message>
+      <source>approved</source>
+      <translation>通过</translation>
+    </message>
+    <message>
+      <source>returned for rework</source>
+      <translation>退回补充</translation>
+    </message>
+    <message>
+      <source>rejected</source>
+      <translation>拒绝</translation>
+    </message>
+    <message>
+      <source>escalated to head office</source>
+      <translation>上报总行</translation>
+    </message>
+    <message>
+      <source>confirmed</source>
+      <translation>总行复核确认</translation>
+    </message>
+    <message>
+      <source>sent back to the branch</source>
+      <translation>退回分行</translation>
+    </message>
+    <message>
+      <source>tier orange or red</source>
+      <translation>客户分层为橙色或红色</translation>
+    </message>
+    <message>
+      <source>a high-severity flag</source>
+      <translation>存在高风险真实性标记</translation>
+    </message>
+    <message>
+      <source>random sample</source>
+      <translation>随机抽样</translation>
+    </message>
+    <message>
+      <source>{n} ({high} high)</source>
+      <translation>{n}（高 {high}）</translation>
+    </message>
+    <message>
+      <source>Overdue since {time}</source>
+      <translation>{time} 起已超时</translation>
+    </message>
+    <message>
+      <source>Due {time}</source>
+      <translation>时限 {time}</translation>
+    </message>
+    <message>
+      <source>Resubmission {n}</source>
+      <translation>第 {n} 次提交</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Tier</source>
+      <translation>分层</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Submitted</source>
+      <translation>提交时间</translation>
+    </message>
+    <message>
+      <source>Customer name or number, bundle</source>
+      <translation>客户名称或编号、数据包</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>处理人</translation>
+    </message>
+    <message>
+      <source>Decision</source>
+      <translation>审批结论</translation>
+    </message>
+    <message>
+      <source>Revision</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>Comment</source>
+      <translation>意见</translation>
+    </message>
+    <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
+    </message>
+    <message>
+      <source>{n} waiting, {m} overdue</source>
+      <translation>待审批 {n} 笔，已超时 {m} 笔</translation>
+    </message>
+    <message>
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+    <message>
+      <source>Someone else changed this inspection meanwhile; the queue has been refreshed.</source>
+      <translation>期间他人已处理了这次检查；审批队列已刷新。</translation>
+    </message>
+    <message>
+      <source>Already decided</source>
+      <translation>已被处理</translation>
+    </message>
+    <message>
+      <source>None of the loaded inspections is a plain case (no flag, tier NORMAL or BLUE).</source>
+      <translation>已加载的检查中没有无异常案件（无标记、分层为正常或蓝色）。</translation>
+    </message>
+    <message>
+      <source>{n} approved, {m} skipped ({why}).</source>
+      <translation>通过 {n} 笔，跳过 {m} 笔（{why}）。</translation>
+    </message>
+    <message>
+      <source>{action}: {customer}, {kind}, submitted {time}</source>
+      <translation>{action}：{customer}，{kind}，提交于 {time}</translation>
+    </message>
+    <message>
+      <source>Reason (required):</source>
+      <translation>原因（必选）：</translation>
+    </message>
+    <message>
+      <source>What should the client manager redo? (required)</source>
+      <translation>客户经理需要补充或重做什么？（必填）</translation>
+    </message>
+    <message>
+      <source>Why is this not a valid inspection? (required)</source>
+      <translation>为什么这不是有效的检查？（必填）</translation>
+    </message>
+    <message>
+      <source>What should the branch approver look at again? (required)</source>
+      <translation>分行审批人需要重新关注什么？（必填）</translation>
+    </message>
+    <message>
+      <source>These {n} inspections have no authenticity flag and a NORMAL or BLUE customer. Approve them all?</source>
+      <translation>以下 {n} 笔检查无任何真实性标记，且客户分层为正常或蓝色。全部通过吗？</translation>
+    </message>
+    <message>
+      <source>Approve {n}</source>
+      <translation>通过 {n} 笔</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>All branches</source>
+      <translation>全部机构</translation>
+    </message>
+    <message>
+      <source>All tiers</source>
+      <translation>全部分层</translation>
+    </message>
+    <message>
+      <source>Deadline</source>
+      <translation>时限</translation>
+    </message>
+    <message>
+      <source>Any deadline</source>
+      <translation>不限时限</translation>
+    </message>
+    <message>
+      <source>Flags</source>
+      <translation>标记</translation>
+    </message>
+    <message>
+      <source>Any flags</source>
+      <translation>不限标记</translation>
+    </message>
+    <message>
+      <source>Overdue only</source>
+      <translation>仅已超时</translation>
+    </message>
+    <message>
+      <source>Any flag</source>
+      <translation>有标记</translation>
+    </message>
+    <message>
+      <source>A high-severity flag</source>
+      <translation>有高风险标记</translation>
+    </message>
+    <message>
+      <source>No flag</source>
+      <translation>无标记</translation>
+    </message>
+    <message>
+      <source>Waiting since</source>
+      <translation>等待起始</translation>
+    </message>
+    <message>
+      <source>Inspector</source>
+      <translation>检查人</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Not decided</source>
+      <translation>未处理</translation>
+    </message>
+    <message>
+      <source>This revision was replaced by a newer one; the queue has been refreshed.</source>
+      <translation>此版本已被新版本替代；审批队列已刷新。</translation>
+    </message>
+    <message>
+      <source>{n} approved, none skipped.</source>
+      <translation>通过 {n} 笔，无跳过。</translation>
+    </message>
+    <message>
+      <source>Stage</source>
+      <translation>环节</translation>
+    </message>
+    <message>
+      <source>All stages</source>
+      <translation>全部环节</translation>
+    </message>
+    <message>
+      <source>Branch decision</source>
+      <translation>分行审批</translation>
+    </message>
+    <message>
+      <source>Head-office review</source>
+      <translation>总行复核</translation>
+    </message>
+    <message>
+      <source>Decisions ({n})</source>
+      <translation>审批记录（{n}）</translation>
+    </message>
+    <message>
+      <source>{n} checklist answers</source>
+      <translation>检查项 {n} 项</translation>
+    </message>
+    <message>
+      <source>{n} conclusion fields</source>
+      <translation>结论 {n} 处</translation>
+    </message>
+    <message>
+      <source>{n} photos added</source>
+      <translation>新增照片 {n} 张</translation>
+    </message>
+    <message>
+      <source>{n} photos removed</source>
+      <translation>删除照片 {n} 张</translation>
+    </message>
+    <message>
+      <source>Changed</source>
+      <translation>变化</translation>
+    </message>
+    <message>
+      <source>Show the changes</source>
+      <translation>查看变化</translation>
+    </message>
+    <message>
+      <source>{name} already decided this ({action}) at {time}; the queue has been refreshed.</source>
+      <translation>{name} 已于 {time} 处理了这笔检查（{action}）；审批队列已刷新。</translation>
+    </message>
+    <message>
+      <source>Not yours to decide: you took part in it or manage the customer (four-eyes)</source>
+      <translation>不由您审批：您参与了检查或管理该客户（四眼原则）</translation>
+    </message>
+    <message>
+      <source>Returned {time} by {name}: {reason} — {comment}</source>
+      <translation>{name} 于 {time} 退回：{reason} — {comment}</translation>
+    </message>
+    <message>
+      <source>Submitted {time}</source>
+      <translation>提交于 {time}</translation>
+    </message>
+    <message>
+      <source>Resubmission {n}: what changed since the returned revision {m}</source>
+      <translation>第 {n} 次提交：与被退回的第 {m} 版相比的变化</translation>
+    </message>
+    <message>
+      <source>{n} authenticity flags, {high} of high severity</source>
+      <translation>真实性标记 {n} 个，其中高风险 {high} 个</translation>
+    </message>
+  </context>
+  <context>
+    <name>Audit</name>
+    <message>
+      <source>Event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <source>Time (Beijing)</source>
+      <translation>时间（北京时间）</translation>
+    </message>
+    <message>
+      <source>Time (UTC, as hashed)</source>
+      <translation>时间（UTC，参与哈希）</translation>
+    </message>
+    <message>
+      <source>Actor</source>
+      <translation>操作人</translation>
+    </message>
+    <message>
+      <source>Actor name</source>
+      <translation>操作人姓名</translation>
+    </message>
+    <message>
+      <source>Action</source>
+      <translation>操作</translation>
+    </message>
+    <message>
+      <source>Entity type</source>
+      <translation>对象类型</translation>
+    </message>
+    <message>
+      <source>Entity ID</source>
+      <translation>对象编号</translation>
+    </message>
+    <message>
+      <source>Details</source>
+      <translation>详情</translation>
+    </message>
+    <message>
+      <source>Previous hash</source>
+      <translation>前一哈希</translation>
+    </message>
+    <message>
+      <source>Hash</source>
+      <translation>哈希</translation>
+    </message>
+    <message>
+      <source>Chain broken at event #{id}: {reason}. {n} events before it are intact (checked {time})</source>
+      <translation>哈希链在事件 #{id} 处断裂：{reason}。此前 {n} 条事件完好（校验于 {time}）</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <source>Verify again</source>
+      <translation>重新校验</translation>
+    </message>
+    <message>
+      <source>Walk the whole hash chain again</source>
+      <translation>重新逐条校验整条哈希链</translation>
+    </message>
+    <message>
+      <source>Export CSV…</source>
+      <translation>导出 CSV…</translation>
+    </message>
+    <message>
+      <source>Export every event the filters select, not only those loaded</source>
+      <translation>导出筛选条件选中的全部事件，而不只是已加载的</translation>
+    </message>
+    <message>
+      <source>(Beijing days, inclusive)</source>
+      <translation>（按北京时间日期，含首尾两天）</translation>
+    </message>
+    <message>
+      <source>Select an event to see its details and hashes.</source>
+      <translation>选择一条事件，查看其详情与哈希。</translation>
+    </message>
+    <message>
+      <source>Export the audit trail</source>
+      <translation>导出审计日志</translation>
+    </message>
+    <message>
+      <source>CSV files (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <source>Exporting…</source>
+      <translation>正在导出…</translation>
+    </message>
+    <message>
+      <source>Logged in</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <source>Login failed</source>
+      <translation>登录失败</translation>
+    </message>
+    <message>
+      <source>Account locked</source>
+      <translation>账户锁定</translation>
+    </message>
+    <message>
+      <source>Password set</source>
+      <translation>设置密码</translation>
+    </message>
+    <message>
+      <source>Demo passwords set</source>
+      <translation>设置演示密码</translation>
+    </message>
+    <message>
+      <source>Signal reviewed</source>
+      <translation>复核风险信号</translation>
+    </message>
+    <message>
+      <source>Authenticity thresholds set</source>
+      <translation>设置真实性阈值</translation>
+    </message>
+    <message>
+      <source>Task schedule set</source>
+      <translation>设置任务计划</translation>
+    </message>
+    <message>
+      <source>File imported</source>
+      <translation>导入文件</translation>
+    </message>
+    <message>
+      <source>Inspection imported</source>
+      <translation>导入贷后检查</translation>
+    </message>
+    <message>
+      <source>Bundle quarantined</source>
+      <translation>检查包隔离</translation>
+    </message>
+    <message>
+      <source>Bundle rejected</source>
+      <translation>检查包拒收</translation>
+    </message>
+    <message>
+      <source>Released from quarantine</source>
+      <translation>解除隔离</translation>
+    </message>
+    <message>
+      <source>Signal for an unknown customer</source>
+      <translation>未知客户的风险信号</translation>
+    </message>
+    <message>
+      <source>Health model created</source>
+      <translation>创建健康度模型</translation>
+    </message>
+    <message>
+      <source>Health model applied</source>
+      <translation>启用健康度模型</translation>
+    </message>
+    <message>
+      <source>Health check run</source>
+      <translation>执行健康检查</translation>
+    </message>
+    <message>
+      <source>Task closed</source>
+      <translation>关闭任务</translation>
+    </message>
+    <message>
+      <source>Demo tasks created</source>
+      <translation>创建演示任务</translation>
+    </message>
+    <message>
+      <source>Staff member</source>
+      <translation>员工</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Inspection</source>
+      <translation>贷后检查</translation>
+    </message>
+    <message>
+      <source>Risk signal</source>
+      <translation>风险信号</translation>
+    </message>
+    <message>
+      <source>Quarantine</source>
+      <translation>隔离区</translation>
+    </message>
+    <message>
+      <source>Imported file</source>
+      <translation>导入文件</translation>
+    </message>
+    <message>
+      <source>Setting</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <source>Health model</source>
+      <translation>健康度模型</translation>
+    </message>
+    <message>
+      <source>Health check</source>
+      <translation>健康检查</translation>
+    </message>
+    <message>
+      <source>Post-loan task</source>
+      <translation>贷后任务</translation>
+    </message>
+    <message>
+      <source>Only: entity {id}</source>
+      <translation>仅：对象 {id}</translation>
+    </message>
+    <message>
+      <source>Chain verified: {n} events intact (checked {time})</source>
+      <translation>哈希链校验通过：{n} 条事件完好（校验于 {time}）</translation>
+    </message>
+    <message>
+      <source>the event was changed after it was written</source>
+      <translation>该事件写入后被修改</translation>
+    </message>
+    <message>
+      <source>an event before it is missing, or one was inserted</source>
+      <translation>其前有事件缺失或被插入</translation>
+    </message>
+    <message>
+      <source>Details or entity ID</source>
+      <translation>详情或对象编号</translation>
+    </message>
+    <message>
+      <source>Double-click to open it</source>
+      <translation>双击打开</translation>
+    </message>
+    <message>
+      <source>Counting…</source>
+      <translation>正在计数…</translation>
+    </message>
+    <message>
+      <source>Verifying the hash chain…</source>
+      <translation>正在校验哈希链…</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Entity</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <source>The export failed; no file was written.</source>
+      <translation>导出失败，未写入任何文件。</translation>
+    </message>
+    <message>
+      <source>#</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <source>The chain could not be verified.</source>
+      <translation>无法校验哈希链。</translation>
+    </message>
+    <message>
+      <source>All actors</source>
+      <translation>全部操作人</translation>
+    </message>
+    <message>
+      <source>All actions</source>
+      <translation>全部操作</translation>
+    </message>
+    <message>
+      <source>All entities</source>
+      <translation>全部对象</translation>
+    </message>
+    <message>
+      <source>{n} events</source>
+      <translation>{n} 条事件</translation>
+    </message>
+    <message>
+      <source>Hash chain</source>
+      <translation>哈希链</translation>
+    </message>
+    <message>
+      <source>Exported {n} events to {path}</source>
+      <translation>已导出 {n} 条事件至 {path}</translation>
+    </message>
+  </context>
+  <context>
     <name>ChoiceBar</name>
     <message>
       <source>Clear</source>
@@ -417,12 +1290,8 @@
       <translation>待审批检查</translation>
     </message>
     <message>
-      <source>not yet available</source>
-      <translation>暂未提供</translation>
-    </message>
-    <message>
-      <source>The approval workflow is not part of this version yet.</source>
-      <translation>审批流程尚未在本版本中提供。</translation>
+      <source>Supervision orders open</source>
+      <translation>未办结督导单</translation>
     </message>
     <message>
       <source>Loading…</source>
@@ -447,6 +1316,14 @@
     <message>
       <source>Open the inspections of the period with a high-severity flag</source>
       <translation>打开本期有高风险疑点的检查</translation>
+    </message>
+    <message>
+      <source>Open the approval queue of this unit</source>
+      <translation>打开本机构的审批队列</translation>
+    </message>
+    <message>
+      <source>Open this unit's supervision orders still to be answered</source>
+      <translation>打开本机构待回复的督导单</translation>
     </message>
     <message>
       <source>No tiered customers in this unit</source>
@@ -603,6 +1480,14 @@
     <message>
       <source>{high} with a high-severity flag · of {submitted} submitted</source>
       <translation>高风险疑点 {high} · 共提交 {submitted}</translation>
+    </message>
+    <message>
+      <source>{overdue} past the deadline</source>
+      <translation>其中 {overdue} 件已超时</translation>
+    </message>
+    <message>
+      <source>{overdue} overdue · {answered} answered, to close</source>
+      <translation>{overdue} 件逾期 · {answered} 件已回复待办结</translation>
     </message>
     <message>
       <source>Tier {tier}</source>
@@ -1274,10 +2159,6 @@
       <translation>备注</translation>
     </message>
     <message>
-      <source>Counting…</source>
-      <translation>正在统计…</translation>
-    </message>
-    <message>
       <source>{m:.0f} min</source>
       <translation>{m:.0f} 分钟</translation>
     </message>
@@ -1358,18 +2239,6 @@
       <translation>……另有 {n} 个疑点（全部列于“地图与核查”页）。</translation>
     </message>
     <message>
-      <source>Tier</source>
-      <translation>风险分层</translation>
-    </message>
-    <message>
-      <source>Status</source>
-      <translation>状态</translation>
-    </message>
-    <message>
-      <source>Flags</source>
-      <translation>疑点</translation>
-    </message>
-    <message>
       <source>Abnormal answer</source>
       <translation>异常回答</translation>
     </message>
@@ -1388,22 +2257,6 @@
     <message>
       <source>Pick a revision that has a later one.</source>
       <translation>请选择一个有后续版本的版本。</translation>
-    </message>
-    <message>
-      <source>Any high-severity flag</source>
-      <translation>有高风险疑点</translation>
-    </message>
-    <message>
-      <source>Any medium-severity flag</source>
-      <translation>有中风险疑点</translation>
-    </message>
-    <message>
-      <source>Any low-severity flag</source>
-      <translation>有低风险疑点</translation>
-    </message>
-    <message>
-      <source>{n} inspections</source>
-      <translation>共 {n} 条检查记录</translation>
     </message>
     <message>
       <source>Select an inspection to see it here.</source>
@@ -1486,10 +2339,6 @@
       <translation>第 {a} 版 → 第 {b} 版</translation>
     </message>
     <message>
-      <source>rev.</source>
-      <translation>版</translation>
-    </message>
-    <message>
       <source>suggested classification</source>
       <translation>建议分类</translation>
     </message>
@@ -1520,6 +2369,42 @@
     <message>
       <source>Matures</source>
       <translation>到期日</translation>
+    </message>
+    <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
+    </message>
+    <message>
+      <source>Tier</source>
+      <translation>风险分层</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Flags</source>
+      <translation>疑点</translation>
+    </message>
+    <message>
+      <source>Any high-severity flag</source>
+      <translation>有高风险疑点</translation>
+    </message>
+    <message>
+      <source>Any medium-severity flag</source>
+      <translation>有中风险疑点</translation>
+    </message>
+    <message>
+      <source>Any low-severity flag</source>
+      <translation>有低风险疑点</translation>
+    </message>
+    <message>
+      <source>{n} inspections</source>
+      <translation>共 {n} 条检查记录</translation>
+    </message>
+    <message>
+      <source>rev.</source>
+      <translation>版</translation>
     </message>
   </context>
   <context>
@@ -1835,6 +2720,10 @@
       <translation>驾驶舱</translation>
     </message>
     <message>
+      <source>Approvals</source>
+      <translation>审批</translation>
+    </message>
+    <message>
       <source>Inspections</source>
       <translation>贷后检查</translation>
     </message>
@@ -1851,8 +2740,16 @@
       <translation>任务</translation>
     </message>
     <message>
+      <source>Orders</source>
+      <translation>督导</translation>
+    </message>
+    <message>
       <source>Map</source>
       <translation>地图</translation>
+    </message>
+    <message>
+      <source>Audit trail</source>
+      <translation>审计日志</translation>
     </message>
     <message>
       <source>Imports</source>
@@ -2033,6 +2930,325 @@ Database: {db}</source>
     <message>
       <source>Check-in, {severity} severity</source>
       <translation>签到，{severity}风险疑点</translation>
+    </message>
+  </context>
+  <context>
+    <name>Orders</name>
+    <message>
+      <source>New supervision order</source>
+      <translation>新建督导单</translation>
+    </message>
+    <message>
+      <source>Customer number, e.g. C0001000</source>
+      <translation>客户编号，如 C0001000</translation>
+    </message>
+    <message>
+      <source>Check</source>
+      <translation>查询</translation>
+    </message>
+    <message>
+      <source>Look the customer up</source>
+      <translation>查询该客户</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Action</source>
+      <translation>督导事项</translation>
+    </message>
+    <message>
+      <source>What the branch must do, and what to report</source>
+      <translation>分行须办理的事项及须报告的内容</translation>
+    </message>
+    <message>
+      <source>Instruction</source>
+      <translation>督导要求</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>办理期限</translation>
+    </message>
+    <message>
+      <source>Answered by</source>
+      <translation>承办人</translation>
+    </message>
+    <message>
+      <source>Issue the order</source>
+      <translation>下发</translation>
+    </message>
+    <message>
+      <source>New order…</source>
+      <translation>新建督导单…</translation>
+    </message>
+    <message>
+      <source>Order a branch to re-inspect, rectify or explain</source>
+      <translation>督导分行重新检查、整改或说明情况</translation>
+    </message>
+    <message>
+      <source>Answer…</source>
+      <translation>回复…</translation>
+    </message>
+    <message>
+      <source>Answer the selected order for your branch</source>
+      <translation>代表本行回复所选督导单</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>办结</translation>
+    </message>
+    <message>
+      <source>Accept the branch's answer and close the order</source>
+      <translation>认可分行的回复并办结督导单</translation>
+    </message>
+    <message>
+      <source>Send back…</source>
+      <translation>退回重办…</translation>
+    </message>
+    <message>
+      <source>Do not accept the answer: the branch must answer again</source>
+      <translation>不认可回复：分行须重新办理并回复</translation>
+    </message>
+    <message>
+      <source>Read only: your role does not act on supervision orders.</source>
+      <translation>只读：您的角色不办理督导单。</translation>
+    </message>
+    <message>
+      <source>Branch</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>Ordered by</source>
+      <translation>下发人</translation>
+    </message>
+    <message>
+      <source>What the branch did, or why:</source>
+      <translation>分行的办理情况或说明：</translation>
+    </message>
+    <message>
+      <source>Why the answer is not accepted (the branch sees this):</source>
+      <translation>不认可回复的理由（分行可见）：</translation>
+    </message>
+    <message>
+      <source>Answer sent.</source>
+      <translation>回复已提交。</translation>
+    </message>
+    <message>
+      <source>Sent back to the branch.</source>
+      <translation>已退回分行重办。</translation>
+    </message>
+    <message>
+      <source>Order closed.</source>
+      <translation>督导单已办结。</translation>
+    </message>
+    <message>
+      <source>Re-inspect</source>
+      <translation>重新检查</translation>
+    </message>
+    <message>
+      <source>Rectify</source>
+      <translation>整改</translation>
+    </message>
+    <message>
+      <source>Explain</source>
+      <translation>说明情况</translation>
+    </message>
+    <message>
+      <source>Awaiting answer</source>
+      <translation>待回复</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已逾期</translation>
+    </message>
+    <message>
+      <source>Answered</source>
+      <translation>已回复</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>已办结</translation>
+    </message>
+    <message>
+      <source>Ordered</source>
+      <translation>下发</translation>
+    </message>
+    <message>
+      <source>Sent back</source>
+      <translation>退回重办</translation>
+    </message>
+    <message>
+      <source>Only head-office risk managers make supervision orders.</source>
+      <translation>只有总行风险经理可以下发督导单。</translation>
+    </message>
+    <message>
+      <source>Unknown order action.</source>
+      <translation>未知的督导事项。</translation>
+    </message>
+    <message>
+      <source>Write what the branch must do.</source>
+      <translation>请填写督导要求。</translation>
+    </message>
+    <message>
+      <source>The due date {due_on} is in the past.</source>
+      <translation>办理期限 {due_on} 已过。</translation>
+    </message>
+    <message>
+      <source>No customer {customer_no} in your scope.</source>
+      <translation>您的权限范围内没有客户 {customer_no}。</translation>
+    </message>
+    <message>
+      <source>Inspection {inspection_id} is not of this customer.</source>
+      <translation>检查 {inspection_id} 不属于该客户。</translation>
+    </message>
+    <message>
+      <source>{assignee_no} does not work for the customer's branch.</source>
+      <translation>{assignee_no} 不属于该客户的经办机构。</translation>
+    </message>
+    <message>
+      <source>Only a branch approver of the order's branch answers it.</source>
+      <translation>只有督导单所属分行的审批人可以回复。</translation>
+    </message>
+    <message>
+      <source>Write the branch's answer.</source>
+      <translation>请填写回复内容。</translation>
+    </message>
+    <message>
+      <source>Only head-office risk managers close or send back orders.</source>
+      <translation>只有总行风险经理可以办结或退回督导单。</translation>
+    </message>
+    <message>
+      <source>Say why the answer is sent back.</source>
+      <translation>请填写退回理由。</translation>
+    </message>
+    <message>
+      <source>There is no order {order_no}.</source>
+      <translation>督导单 {order_no} 不存在。</translation>
+    </message>
+    <message>
+      <source>The order was refused ({code}).</source>
+      <translation>操作被拒绝（{code}）。</translation>
+    </message>
+    <message>
+      <source>Only: {what}</source>
+      <translation>仅限：{what}</translation>
+    </message>
+    <message>
+      <source>Inspection</source>
+      <translation>检查</translation>
+    </message>
+    <message>
+      <source>Looking up…</source>
+      <translation>正在查询…</translation>
+    </message>
+    <message>
+      <source>Order number, customer name or number</source>
+      <translation>督导单号、客户名称或编号</translation>
+    </message>
+    <message>
+      <source>Counting…</source>
+      <translation>正在统计…</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>回复</translation>
+    </message>
+    <message>
+      <source>Head office's remark</source>
+      <translation>总行意见</translation>
+    </message>
+    <message>
+      <source>client manager {number}</source>
+      <translation>客户经理 {number}</translation>
+    </message>
+    <message>
+      <source>customer {number}</source>
+      <translation>客户 {number}</translation>
+    </message>
+    <message>
+      <source>inspection {number}</source>
+      <translation>检查 {number}</translation>
+    </message>
+    <message>
+      <source>No such customer in your scope.</source>
+      <translation>您的权限范围内没有该客户。</translation>
+    </message>
+    <message>
+      <source>Check the customer number.</source>
+      <translation>请输入客户编号并查询。</translation>
+    </message>
+    <message>
+      <source>Order no.</source>
+      <translation>督导单号</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Ordered at</source>
+      <translation>下发时间</translation>
+    </message>
+    <message>
+      <source>{n} orders, {m} overdue</source>
+      <translation>共 {n} 张督导单，{m} 张已逾期</translation>
+    </message>
+    <message>
+      <source>Pick an order in the list.</source>
+      <translation>请在列表中选择督导单。</translation>
+    </message>
+    <message>
+      <source>The branch</source>
+      <translation>分行</translation>
+    </message>
+    <message>
+      <source>Answer order {number}</source>
+      <translation>回复督导单 {number}</translation>
+    </message>
+    <message>
+      <source>Send back order {number}</source>
+      <translation>退回督导单 {number}</translation>
+    </message>
+    <message>
+      <source>{name}, {branch}</source>
+      <translation>{name}，{branch}</translation>
+    </message>
+    <message>
+      <source>The branch ({branch})</source>
+      <translation>分行（{branch}）</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>All actions</source>
+      <translation>全部事项</translation>
+    </message>
+    <message>
+      <source>All branches</source>
+      <translation>全部机构</translation>
+    </message>
+    <message>
+      <source>Timeline</source>
+      <translation>办理经过</translation>
+    </message>
+    <message>
+      <source>Order {number} made.</source>
+      <translation>督导单 {number} 已下发。</translation>
+    </message>
+    <message>
+      <source>Someone else changed this order first (now {status}); the list has been refreshed.</source>
+      <translation>他人已先行处理该督导单（现为{status}），列表已刷新。</translation>
+    </message>
+    <message>
+      <source>Client manager {name} ({number})</source>
+      <translation>客户经理 {name}（{number}）</translation>
+    </message>
+    <message>
+      <source>{no} {name}: double-click to open the customer</source>
+      <translation>{no} {name}：双击打开客户</translation>
     </message>
   </context>
   <context>
@@ -2438,6 +3654,10 @@ Database: {db}</source>
     <message>
       <source>Risk model…</source>
       <translation>风险模型…</translation>
+    </message>
+    <message>
+      <source>Approval workflow…</source>
+      <translation>审批流程…</translation>
     </message>
     <message>
       <source>Map</source>

@@ -48,6 +48,21 @@ def _menus(window: MainWindow) -> list[str]:
     return [a.text() for a in window.menuBar().actions()]
 
 
+EN_NAV = [
+    "Dashboard",
+    "Approvals",
+    "Inspections",
+    "Customers",
+    "Signals",
+    "Tasks",
+    "Orders",
+    "Map",
+    "Audit trail",
+    "Imports",
+]
+ZH_NAV = ["驾驶舱", "审批", "贷后检查", "客户", "风险信号", "任务", "督导", "地图", "审计日志", "数据导入"]
+
+
 def _nav(window: MainWindow) -> list[str]:
     return [window.nav.item(i).text() for i in range(window.nav.count())]
 
@@ -85,7 +100,7 @@ def test_main_window_in_chinese_then_english(
     user = user_for("H0001")
     language("zh_CN")
     chinese = _window(qtbot, runner, user, prefs)
-    assert _nav(chinese) == ["驾驶舱", "贷后检查", "客户", "任务", "地图", "数据导入"]
+    assert _nav(chinese) == ZH_NAV
     menus = _menus(chinese)
     assert menus[:2] == ["文件(&F)", "视图(&V)"]
     assert all(CJK.search(m) for m in menus)
@@ -98,7 +113,7 @@ def test_main_window_in_chinese_then_english(
 
     language("en")
     english = _window(qtbot, runner, user, prefs)
-    assert _nav(english) == ["Dashboard", "Inspections", "Customers", "Tasks", "Map", "Imports"]
+    assert _nav(english) == EN_NAV
     assert _menus(english)[:3] == ["&File", "&View", "&Help"]
     assert english.scope_label.text() == "Scope: whole bank"
 
@@ -127,7 +142,7 @@ def test_switching_language_rebuilds_the_window_where_the_user_was(
     assert not first.isVisible()
     assert chinese.isVisible()
     assert chinese.current_screen() == "imports"
-    assert _nav(chinese) == ["驾驶舱", "贷后检查", "客户", "任务", "地图", "数据导入"]
+    assert _nav(chinese) == ZH_NAV
     assert _menus(chinese)[0] == "文件(&F)"
     assert chinese.screens["imports"].pull_button.text() != "Pull now"
     settle()
@@ -135,6 +150,6 @@ def test_switching_language_rebuilds_the_window_where_the_user_was(
     ws.switch_language("en")
     english = ws.window
     assert english.current_screen() == "imports"
-    assert _nav(english) == ["Dashboard", "Inspections", "Customers", "Tasks", "Map", "Imports"]
+    assert _nav(english) == EN_NAV
     assert english.screens["imports"].pull_button.text() == "Pull now"
     qtbot.waitUntil(lambda: ws.runner.running() == 0, timeout=20_000)

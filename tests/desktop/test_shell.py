@@ -43,43 +43,61 @@ def _settle(qtbot: Any, runner: Any) -> None:
     qtbot.waitUntil(lambda: runner.running() == 0, timeout=20_000)
 
 
-def test_head_office_gets_inspections_map_and_imports(
-    qtbot: Any, runner: Any, user_for: Any, prefs: Any
-) -> None:
+HEAD_SCREENS = [
+    ("dashboard", "Dashboard"),
+    ("approvals", "Approvals"),
+    ("inspections", "Inspections"),
+    ("customers", "Customers"),
+    ("signals", "Signals"),
+    ("tasks", "Tasks"),
+    ("orders", "Orders"),
+    ("maps", "Map"),
+    ("audit", "Audit trail"),
+    ("imports", "Imports"),
+]
+
+
+def test_head_office_gets_every_screen(qtbot: Any, runner: Any, user_for: Any, prefs: Any) -> None:
     window = _window(qtbot, runner, user_for("H0001"), prefs)
-    assert list(window.screens) == ["dashboard", "inspections", "customers", "tasks", "maps", "imports"]
+    assert list(window.screens) == [key for key, _title in HEAD_SCREENS]
     assert isinstance(window.screens["inspections"], InspectionsView)
     assert isinstance(window.screens["imports"], ImportsView)
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "Dashboard",
-        "Inspections",
-        "Customers",
-        "Tasks",
-        "Map",
-        "Imports",
-    ]
-    assert window.stack.count() == 6
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [t for _k, t in HEAD_SCREENS]
+    assert window.stack.count() == len(HEAD_SCREENS)
     assert window.current_screen() == "dashboard"
     assert window.stack.currentWidget() is window.screens["dashboard"]
     assert "&Pull now" in [a.text() for a in _menu(window, "&File")]
+    # Ctrl+1 … Ctrl+9, and Ctrl+0 for the tenth screen
+    screens = [a for a in _menu(window, "&View") if a.shortcut().toString().startswith("Ctrl+")]
+    assert [(a.text(), a.shortcut().toString()) for a in screens] == [
+        (title, f"Ctrl+{(n + 1) % 10}") for n, (_key, title) in enumerate(HEAD_SCREENS)
+    ]
 
 
 @pytest.mark.parametrize("employee", ["A0311", "A0315"])
-def test_a_branch_approver_gets_the_inspections_and_the_map(
+def test_a_branch_approver_gets_the_queue_but_not_the_audit_trail_or_imports(
     qtbot: Any, runner: Any, user_for: Any, prefs: Any, employee: str
 ) -> None:
     window = _window(qtbot, runner, user_for(employee), prefs)
-    assert list(window.screens) == ["dashboard", "inspections", "customers", "tasks", "maps"]
-    assert window.nav.count() == window.stack.count() == 5
+    expected = [k for k, _t in HEAD_SCREENS if k not in ("audit", "imports")]
+    assert list(window.screens) == expected
+    assert window.nav.count() == window.stack.count() == len(expected)
     assert "&Pull now" not in [a.text() for a in _menu(window, "&File")]
     screens = [a for a in _menu(window, "&View") if a.shortcut().toString().startswith("Ctrl+")]
-    assert [(a.text(), a.shortcut().toString()) for a in screens] == [
+    assert [(a.text(), a.shortcut().toString()) for a in screens][:3] == [
         ("Dashboard", "Ctrl+1"),
-        ("Inspections", "Ctrl+2"),
-        ("Customers", "Ctrl+3"),
-        ("Tasks", "Ctrl+4"),
-        ("Map", "Ctrl+5"),
+        ("Approvals", "Ctrl+2"),
+        ("Inspections", "Ctrl+3"),
     ]
+
+
+def test_an_auditor_reads_the_queue_and_the_audit_trail(
+    qtbot: Any, runner: Any, user_for: Any, prefs: Any
+) -> None:
+    window = _window(qtbot, runner, user_for("H0002"), prefs)
+    assert "approvals" in window.screens
+    assert "audit" in window.screens
+    assert "orders" in window.screens
 
 
 def test_show_screen_and_the_navigation_bar_switch_the_stack(
@@ -88,9 +106,9 @@ def test_show_screen_and_the_navigation_bar_switch_the_stack(
     window = _window(qtbot, runner, user_for("H0001"), prefs)
     assert window.show_screen("imports") is window.screens["imports"]
     assert window.stack.currentWidget() is window.screens["imports"]
-    assert window.nav.currentRow() == 5
+    assert window.nav.currentRow() == len(HEAD_SCREENS) - 1
     assert window.current_screen() == "imports"
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow(2)
     assert window.stack.currentWidget() is window.screens["inspections"]
     assert window.current_screen() == "inspections"
 
@@ -100,13 +118,13 @@ def test_view_menu_and_ctrl_number_shortcuts_switch_screens(
 ) -> None:
     window = _window(qtbot, runner, user_for("H0001"), prefs)
     _activate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() == "imports"
     assert window.stack.currentWidget() is window.screens["imports"]
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() == "maps"
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_screen() == "inspections"
+    assert window.current_screen() == "approvals"
     # the same actions from the View menu
     by_text = {a.text(): a for a in _menu(window, "&View")}
     by_text["Imports"].trigger()
@@ -303,5 +321,5 @@ def test_open_query_ignores_a_screen_that_is_not_there(
     window = _window(qtbot, runner, user_for("A0311"), prefs)
     window.show_screen("maps")
     window.open_query("imports?x=1")  # not for a branch approver
-    window.open_query("signals?source=TAX")  # no such screen (yet)
+    window.open_query("reports?kind=monthly")  # no such screen (yet)
     assert window.current_screen() == "maps"
