@@ -215,11 +215,12 @@ def build_demo(
 
     run_health_check(db, today, actor=DEMO_ACTOR)
     # what the approvers decided on the older inspections (the recent ones wait in the queues)
-    from data.demo.workflow import BANK_PENDING_DAYS, PENDING_DAYS, settle_demo_workflow
+    from data.demo.workflow import BANK_PENDING_DAYS, PENDING_DAYS, demo_orders, settle_demo_workflow
 
     settle_demo_workflow(
         db, today, seed=seed, pending_days=BANK_PENDING_DAYS if scale == "bank" else PENDING_DAYS
     )
+    demo_orders(db, today, seed=seed, per_branch=12 if scale == "bank" else 4)
     with db.read_session() as s:
         numbers = counts(s)
     return DemoResult(numbers, demo_users(db), report.exit_code, report)

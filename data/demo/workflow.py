@@ -230,3 +230,85 @@ def _settle(
         s.connection().execute(insert(table(InspectionDecision)), decisions)
         audit.append_many(s, records)
     return len(decisions)
+
+
+_ORDERS = (
+    ("REINSPECT", "该客户风险等级为红色，请于期限内重新实地检查并补充经营场所及库存照片。"),
+    ("RECTIFY", "检查记录存在定位与经营地址不符问题，请分行督促客户经理整改并说明原因。"),
+    ("EXPLAIN", "请说明该客户近期司法涉诉及欠税情况对还款能力的影响。"),
+)
+_ANSWERS = (
+    "已安排客户经理重新实地检查，照片及检查记录已补充提交。",
+    "经核实系定位信号偏差，已督促客户经理整改并加强培训。",
+    "客户涉诉金额较小，已与客户沟通还款计划，风险可控。",
+)
+
+
+def demo_orders(db: Database, today: dt.date, *, seed: int = 20261128, per_branch: int = 4) -> int:
+    """Head office's supervision orders on some of the riskiest customers of each branch,
+    made, answered and closed through the real commands (so every step is audited): some
+    still open (a few overdue), some answered and waiting for head office, some closed."""
+    from data.auth import user_session
+    from data.orders import answer_order, close_order, create_order
+
+    rng = random.Random(seed + 1)
+    made = 0
+    with db.read_session() as s:
+        staff = {
+            st.employee_no: user_session(s, st)
+            for st in s.scalars(select(Staff).where(Staff.active.is_(True)))
+        }
+        heads = [u for u in staff.values() if u.role == "HEAD_RISK"]
+        approvers = [u for u in staff.values() if u.role == "BRANCH_APPROVER"]
+        latest = select(func.max(HealthScore.as_of)).scalar_subquery()
+        risky: dict[str, list[tuple[int, str, int | None]]] = {}
+        for customer_no, branch_code, inspection_id, tier in s.execute(
+            select(Customer.customer_no, Customer.branch_code, func.max(Inspection.id), HealthScore.tier)
+            .join(
+                HealthScore,
+                and_(HealthScore.customer_no == Customer.customer_no, HealthScore.as_of == latest),
+            )
+            .outerjoin(
+                Inspection,
+                and_(Inspection.customer_no == Customer.customer_no, Inspection.is_current.is_(True)),
+            )
+            .where(HealthScore.tier != "NORMAL")
+            .group_by(Customer.customer_no, Customer.branch_code, HealthScore.tier)
+            .order_by(Customer.customer_no)
+        ):
+            rank = ("BLUE", "YELLOW", "ORANGE", "RED").index(tier)
+            risky.setdefault(branch_code, []).append((-rank, customer_no, inspection_id))
+    if not heads:
+        return 0
+    for approver in approvers:
+        # the riskiest customers of the branch first
+        pool = sorted(c for code in sorted(approver.scope or ()) for c in risky.get(code, ()))[
+            : per_branch * 3
+        ]
+        for _rank, customer_no, visit in rng.sample(pool, min(per_branch, len(pool))):
+            action, instruction = rng.choice(_ORDERS)
+            # due within two weeks, some already a few days past
+            due = today + dt.timedelta(days=rng.randint(-6, 14))
+            with db.write_session() as s:
+                order_no = create_order(
+                    s,
+                    heads[0],
+                    customer_no=customer_no,
+                    action=action,
+                    instruction=instruction,
+                    due_on=due,
+                    inspection_id=visit if action != "EXPLAIN" else None,
+                    # some were due days ago: the demo's orders were made over the past weeks
+                    today=min(due, today),
+                )
+            made += 1
+            fate = rng.random()
+            if fate < 0.35:
+                continue  # still open
+            with db.write_session() as s:
+                answer_order(s, approver, order_no, 0, rng.choice(_ANSWERS))
+            if fate < 0.65:
+                continue  # answered, for head office to close
+            with db.write_session() as s:
+                close_order(s, heads[0], order_no, 1, "整改到位，同意办结。")
+    return made

@@ -93,6 +93,12 @@ def _the_demo_decisions_obey_the_workflow(db: Database, today: dt.date) -> None:
         )
         assert verify(s).ok
     assert decisions, "the demo decides on its older inspections"
+    with db.read_session() as s:
+        from data.models import SupervisionOrder
+
+        orders = s.execute(select(SupervisionOrder.status, SupervisionOrder.answered_by)).all()
+    assert orders, "head office has issued supervision orders"
+    assert all((status == "OPEN") == (answered is None) for status, answered in orders)
     assert events == len(decisions)
     assert states.get("SUBMITTED", 0) > 0
     assert set(recent) == {"SUBMITTED"}
