@@ -73,13 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("passwd", parents=[db], help="set a login password (read from stdin or a prompt)")
     p.add_argument("employee_no")
 
-    p = sub.add_parser("health-check", parents=[db], help="score every customer, keep issues and tasks current")
+    p = sub.add_parser(
+        "health-check", parents=[db], help="score every customer, keep issues and tasks current"
+    )
     p.add_argument("--as-of", type=_date, metavar="DATE", help="the as-of date, YYYY-MM-DD (default: today)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
 
     p = sub.add_parser("tasks", parents=[db], help="post-loan task tools")
     p.add_argument("action", choices=("export",))
-    p.add_argument("--out", metavar="FILE", help="where to write (default: tasks-YYYYMMDD.jsonl here; - for stdout)")
+    p.add_argument(
+        "--out", metavar="FILE", help="where to write (default: tasks-YYYYMMDD.jsonl here; - for stdout)"
+    )
 
     p = sub.add_parser("bench", parents=[db], help="run the benchmark suite")
     p.add_argument("--json", action="store_true")
@@ -89,12 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="also time the inspections table over this database (build it with 'demo --scale bank')",
     )
-    p.add_argument("--hashes", type=int, default=1_000_000, help="pHashes in the near-duplicate index benchmark")
+    p.add_argument(
+        "--hashes", type=int, default=1_000_000, help="pHashes in the near-duplicate index benchmark"
+    )
     p.add_argument(
         "--bank-db",
         metavar="URL",
         help="a COPY of a 'demo --scale bank' database the benchmark may write to: "
-        "also times the health check of every customer and the dashboard's data",
+        "also times the health check of every customer, the dashboard's data, opening the "
+        "approval queue and approvals on the queue screen",
     )
     return parser
 
@@ -326,6 +333,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         results.update(run_health_benchmark(args.bank_db))
         results.update(run_dashboard_benchmark(args.bank_db))
+        from tests.benchmarks.bench_approvals import run_approval_benchmark, run_queue_benchmark
+
+        results.update(run_queue_benchmark(args.bank_db))
+        results.update(run_approval_benchmark(args.bank_db))
     from tests.benchmarks.bench_phash import run_phash_benchmark
 
     results.update({f"phash.{k}": v for k, v in run_phash_benchmark(n=args.hashes).items()})
