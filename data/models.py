@@ -26,6 +26,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -289,6 +290,31 @@ class SupervisionOrder(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     #: head office's last word: why it was sent back, or its closing remark
     remark: Mapped[str] = mapped_column(Text, default="")
+
+
+class IssuedReport(Base):
+    """A report as issued: its bytes (so it downloads again exactly as issued, from any
+    desktop on the database), their SHA-256, and what it was made of."""
+
+    __tablename__ = "issued_reports"
+    __table_args__ = (Index("ix_issued_reports_kind_issued", "kind", "issued_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    report_no: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # INSPECTION, SUPERVISION
+    file_format: Mapped[str] = mapped_column(String(10))  # pdf, xlsx
+    title: Mapped[str] = mapped_column(String(200))
+    #: the unit whose data it holds (its scope decides who may download it)
+    branch_code: Mapped[str] = mapped_column(ForeignKey("branches.code"))
+    period: Mapped[str] = mapped_column(String(20), default="")  # 2026-11, 2026-Q4
+    subject: Mapped[str] = mapped_column(String(100), default="")  # bundle id, customer number
+    params: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    issued_by: Mapped[str] = mapped_column(ForeignKey("staff.employee_no"))
+    issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
 class InspectionFlag(Base):
