@@ -569,6 +569,14 @@ class ApprovalsView(QWidget):
             row.addWidget(button)
             self.buttons[action] = button
         row.addStretch(1)
+        self.order_button: QPushButton | None = None
+        if self.user.role == "HEAD_RISK":
+            self.order_button = QPushButton(_t("Supervision order…"))
+            self.order_button.setToolTip(
+                _t("Order the branch to act on this inspection: re-inspect, rectify or explain")
+            )
+            self.order_button.clicked.connect(self._order_selected)
+            row.addWidget(self.order_button)
         self.open_button = QPushButton(_t("Open in Inspections"))
         self.open_button.setToolTip(_t("Show this inspection in the inspections list"))
         self.open_button.clicked.connect(self._open_in_inspections)
@@ -962,6 +970,13 @@ class ApprovalsView(QWidget):
         lines.append(f"{e(_t('Changed'))}: {e(changed)} · <a href='{link}'>{e(_t('Show the changes'))}</a>")
         self.preview.set_banner("<br>".join(lines))
 
+    def _order_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.open_requested.emit(
+                "orders?" + urlencode({"new": 1, "customer_no": row.customer_no, "inspection_id": row.id})
+            )
+
     def _open_in_inspections(self) -> None:
         row = self.selected_row()
         if row is not None:
@@ -997,6 +1012,8 @@ class ApprovalsView(QWidget):
             button.setVisible(self.can_decide)
             button.setEnabled(action in allowed)
         self.open_button.setEnabled(row is not None)
+        if self.order_button is not None:
+            self.order_button.setEnabled(row is not None)
         if row is None:
             note = "" if self.can_decide else _t("Read only: your role decides nothing.")
         elif self._busy:

@@ -367,6 +367,13 @@ class CustomersView(QWidget):
         location_layout.addWidget(self.location_note)
         tabs.addTab(self.location_tab, _t("Location"))
         tabs.currentChanged.connect(lambda _i: self._on_tab())
+        self.order_button: QPushButton | None = None
+        if self.user.role == "HEAD_RISK":
+            self.order_button = QPushButton(_t("Supervision order…"))
+            self.order_button.setToolTip(_t("Order the branch to act on this customer"))
+            self.order_button.setEnabled(False)
+            self.order_button.clicked.connect(self._order_customer)
+            tabs.setCornerWidget(self.order_button, Qt.Corner.TopRightCorner)
         self.tabs = tabs
         self._update_review_buttons()
         self.summary.setHtml(html.escape(_t("Pick a customer in the list.")))
@@ -446,6 +453,12 @@ class CustomersView(QWidget):
 
     # -- the profile -----------------------------------------------------------------------
 
+    def _order_customer(self) -> None:
+        if self.profile is not None:
+            self.open_requested.emit(
+                "orders?" + urlencode({"new": 1, "customer_no": self.profile.customer_no})
+            )
+
     def _on_row(self, current: Any, _previous: Any) -> None:
         if not current.isValid():
             return
@@ -475,6 +488,8 @@ class CustomersView(QWidget):
                 return
             if isinstance(error, NotFound):
                 self.profile = None
+                if self.order_button is not None:
+                    self.order_button.setEnabled(False)
                 self.summary.setHtml(html.escape(_t("Customer {no} was not found.").format(no=customer_no)))
                 return
             self.runner.report_error(error)
@@ -483,6 +498,8 @@ class CustomersView(QWidget):
 
     def _show_profile(self, p: Any) -> None:
         self.profile = p
+        if self.order_button is not None:
+            self.order_button.setEnabled(True)
         e = html.escape
         latest = p.latest
         colour = TIER_COLOURS.get(latest.tier if latest else "", UNTIERED_COLOUR)

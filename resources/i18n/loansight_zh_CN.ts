@@ -418,6 +418,14 @@
       <translation>意见</translation>
     </message>
     <message>
+      <source>Supervision order…</source>
+      <translation>下发督导单…</translation>
+    </message>
+    <message>
+      <source>Order the branch to act on this inspection: re-inspect, rectify or explain</source>
+      <translation>督导分行就此次检查采取行动：重新检查、整改或说明情况</translation>
+    </message>
+    <message>
       <source>Counting…</source>
       <translation>正在统计…</translation>
     </message>
@@ -1065,6 +1073,14 @@
     <message>
       <source>Reason</source>
       <translation>原因</translation>
+    </message>
+    <message>
+      <source>Supervision order…</source>
+      <translation>下发督导单…</translation>
+    </message>
+    <message>
+      <source>Order the branch to act on this customer</source>
+      <translation>督导分行就该客户采取行动</translation>
     </message>
     <message>
       <source>Pick a customer in the list.</source>

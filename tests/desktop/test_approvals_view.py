@@ -325,6 +325,13 @@ def test_head_office_reviews_escalated_and_approved_rows(
     _select(qtbot, view, ids["C0001000"])
     assert not any(b.isEnabled() for b in view.buttons.values())
     assert "read only" in view.decision_note.text()
+    # head office can order the branch to act on what it sees
+    opened: list[str] = []
+    view.open_requested.connect(opened.append)
+    assert view.order_button is not None
+    assert view.order_button.isEnabled()
+    view.order_button.click()
+    assert opened[-1] == f"orders?new=1&customer_no=C0001000&inspection_id={ids['C0001000']}"
 
     # and the branch approver finds it back in their queue, worded as head office's return
     branch = _open(qtbot, runner, approver, prefs)

@@ -229,7 +229,14 @@ def test_links_to_other_screens(qtbot: Any, scored: Any, runner: Any, user_for: 
     with qtbot.waitSignal(customers.open_requested) as blocker:
         customers.inspections.itemClicked.emit(item, 0)
     assert blocker.args == [f"inspections?customer_no={visit.customer_no}&inspection={visit.id}"]
+    # head office orders the branch to act on the customer (branch approvers cannot)
+    assert customers.order_button is not None
+    with qtbot.waitSignal(customers.open_requested) as blocker:
+        customers.order_button.click()
+    assert blocker.args == [f"orders?new=1&customer_no={visit.customer_no}"]
     _settle(qtbot, customers)
+    approver = _customers(qtbot, runner, user_for("A0311"), prefs)
+    assert approver.order_button is None
 
 
 def test_the_profile_words_the_score_and_draws_the_trend(
