@@ -85,6 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="FILE", help="where to write (default: tasks-YYYYMMDD.jsonl here; - for stdout)"
     )
 
+    p = sub.add_parser("report", parents=[db], help="make and issue a report (PDF or Excel)")
+    p.add_argument("kind", choices=("inspection", "supervision"))
+    p.add_argument("bundle_id", nargs="?", help="inspection: the bundle whose current revision to report")
+    p.add_argument("--unit", metavar="CODE", help="supervision: the unit (000 for the whole bank)")
+    p.add_argument("--period", metavar="PERIOD", help="supervision: YYYY-MM or YYYY-Qn")
+    p.add_argument("--out", metavar="FILE", required=True, help="FILE.pdf (or FILE.xlsx for supervision)")
+    p.add_argument(
+        "--as",
+        dest="as_employee",
+        metavar="EMPLOYEE_NO",
+        help="whose report it is (scope, watermark); default: the first head-office risk manager",
+    )
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+
     p = sub.add_parser("bench", parents=[db], help="run the benchmark suite")
     p.add_argument("--json", action="store_true")
     p.add_argument("--bundles", type=int, default=300, help="bundles in the import benchmark")
@@ -351,6 +365,63 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Make a report for a scheduled job and issue it (stored with its hash, audited)."""
+    from sqlalchemy import select
+
+    from data.auth import user_session
+    from data.models import Staff
+
+    out = Path(args.out)
+    db = _open(args.db)
+    try:
+        with db.read_session() as s:
+            if args.as_employee:
+                staff = s.get(Staff, args.as_employee)
+                if staff is None:
+                    print(f"error: no employee {args.as_employee}", file=sys.stderr)
+                    return 2
+            else:
+                staff = s.execute(
+                    select(Staff)
+                    .where(Staff.role == "HEAD_RISK", Staff.active.is_(True))
+                    .order_by(Staff.employee_no)
+                    .limit(1)
+                ).scalar_one_or_none()
+                if staff is None:
+                    print("error: no head-office risk manager to act as; use --as", file=sys.stderr)
+                    return 2
+            user = user_session(s, staff)
+        if args.kind == "inspection":
+            if not args.bundle_id:
+                print("error: report inspection needs the bundle id", file=sys.stderr)
+                return 2
+            from data.reports.inspection import find_inspection, make_inspection_report
+
+            with db.read_session() as s:
+                inspection_id = find_inspection(s, args.bundle_id)
+            number, content, pages = make_inspection_report(db, inspection_id, user, lang=args.lang)
+        else:
+            if not args.unit or not args.period:
+                print("error: report supervision needs --unit and --period", file=sys.stderr)
+                return 2
+            fmt = "xlsx" if out.suffix.lower() == ".xlsx" else "pdf"
+            from data.reports.supervision import make_supervision_report
+
+            number, content, pages = make_supervision_report(
+                db, user, args.unit, args.period, fmt, lang=args.lang
+            )
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_bytes(content)
+        tmp.replace(out)
+    finally:
+        db.dispose()
+    print(
+        f"{number}: {out} ({len(content):,} bytes, {pages} {'sheets' if out.suffix == '.xlsx' else 'pages'})"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -363,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         "passwd": cmd_passwd,
         "health-check": cmd_health_check,
         "tasks": cmd_tasks,
+        "report": cmd_report,
         "bench": cmd_bench,
     }
     if args.command is None:

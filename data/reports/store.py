@@ -2,8 +2,8 @@
 again exactly as issued (the hash checked on the way out); issuing and downloading are
 audited in the same transaction.
 
-A report's number is ``{prefix}{Beijing date}{id:06d}``: JC for an inspection report
-(检查), DB for a supervision report (督报).
+A report's number is its prefix, the Beijing date and time and three random digits: JC for
+an inspection report (检查), DB for a supervision report (督报).
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data import audit
@@ -38,14 +39,13 @@ class ReportTampered(RuntimeError):
 
 
 def next_report_no(session: Session, kind: str, at: dt.datetime) -> str:
-    """The number the next issued report of ``kind`` will carry (printed on its pages
-    before it is stored): the prefix, the Beijing date and a serial of the day."""
-    day = at.astimezone(CST).strftime("%Y%m%d")
-    stem = f"{PREFIX[kind]}{day}"
-    n = session.execute(
-        select(func.count()).select_from(IssuedReport).where(IssuedReport.report_no.like(f"{stem}%"))
-    ).scalar_one()
-    return f"{stem}{int(n) + 1:04d}"
+    """The number a report of ``kind`` made now will carry (printed on its pages before it
+    is stored): the prefix, the Beijing date and time to the second and three random
+    digits, so two desktops issuing at the same moment do not collide (the unique key
+    refuses the one-in-a-thousand that would)."""
+    del session  # the number needs nothing stored: no read, no race
+    stamp = at.astimezone(CST).strftime("%Y%m%d%H%M%S")
+    return f"{PREFIX[kind]}{stamp}{secrets.randbelow(1000):03d}"
 
 
 def issue(
