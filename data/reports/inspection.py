@@ -1165,6 +1165,17 @@ def _panel(
         if event == "TRACK" and inside(px, py):
             g.add(Circle(px, py, 0.9, fillColor=grey, strokeColor=None))
     orange = colors.HexColor("#ef6c00")
+    # photos drawn on one spot share one label ("#1, #4–12")
+    app_spots: list[tuple[float, float, list[int]]] = []
+    exif_spots: list[tuple[float, float, list[int]]] = []
+
+    def cluster(spots: list[tuple[float, float, list[int]]], px: float, py: float, seq: int) -> None:
+        for sx, sy, seqs in spots:
+            if abs(sx - px) < 4 and abs(sy - py) < 4:
+                seqs.append(seq)
+                return
+        spots.append((px, py, [seq]))
+
     for seq, ex, ey, ax, ay in scene.exif:
         if any(f[0] == seq and f[1] == ex for f in far):
             continue
@@ -1174,7 +1185,7 @@ def _panel(
             g.add(Line(*clipped, strokeColor=orange, strokeDashArray=[2, 1.5], strokeWidth=0.7))
         if inside(px, py):
             g.add(Circle(px, py, 3.2, fillColor=colors.white, strokeColor=orange, strokeWidth=1))
-            label(px, py, f"#{seq}", colors.HexColor("#e65100"))
+            cluster(exif_spots, px, py, seq)
     for seq, x, y in scene.app:
         px, py = at(x, y)
         if inside(px, py):
@@ -1188,7 +1199,10 @@ def _panel(
                     strokeWidth=0.6,
                 )
             )
-            label(px, py, f"#{seq}", colors.HexColor("#4a148c"))
+            cluster(app_spots, px, py, seq)
+    for spots, colour in ((app_spots, "#4a148c"), (exif_spots, "#e65100")):
+        for px, py, seqs in spots:
+            label(px, py, _seq_ranges(seqs), colors.HexColor(colour))
     checkin = next(((x, y) for _t, e, x, y in track if e == "CHECKIN"), None)
     checkout = next(((x, y) for _t, e, x, y in reversed(track) if e == "CHECKOUT"), None)
     if checkin is not None and inside(*at(*checkin)):
@@ -1313,6 +1327,21 @@ def _panel(
     g.add(Line(0, legend_h, width, legend_h, strokeColor=colors.HexColor("#cfd8dc"), strokeWidth=0.5))
     g.add(Rect(0, 0, width, height, fillColor=None, strokeColor=colors.HexColor("#90a4ae"), strokeWidth=0.8))
     return g, tiles
+
+
+def _seq_ranges(seqs: Sequence[int]) -> str:
+    """Photo numbers as ``#1, #4–12``."""
+    parts: list[str] = []
+    ordered = sorted(set(seqs))
+    start = prev = ordered[0]
+    for n in [*ordered[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"#{start}" if start == prev else f"#{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
 
 
 def _figure(drawing: Any, backgrounds: Sequence[tuple[Any, float, float, float, float]]) -> Any:
