@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         from views.inspections import InspectionsView
         from views.maps import MapScreen
         from views.orders import OrdersView
+        from views.reports import ReportsView
         from views.signals import SignalsView
         from views.tasks import TasksView
 
@@ -141,6 +142,13 @@ class MainWindow(QMainWindow):
                 lambda: _t("Orders"),
                 "fa5s.gavel",
                 lambda: OrdersView(self.runner, self.user, self.prefs),
+                roles=("HEAD_RISK", "BRANCH_APPROVER", "AUDITOR"),
+            ),
+            Screen(
+                "reports",
+                lambda: _t("Reports"),
+                "fa5s.file-pdf",
+                lambda: ReportsView(self.runner, self.user, self.prefs),
                 roles=("HEAD_RISK", "BRANCH_APPROVER", "AUDITOR"),
             ),
             Screen(

@@ -147,9 +147,18 @@ class InspectionDetailPanel(QWidget):
         rl.addWidget(self.changes, 1)
         tabs.addTab(revisions, _t("Revisions"))
         self.revisions_tab = revisions
+        self.report_button = QPushButton(_t("Inspection report"))
+        self.report_button.setToolTip(_t("Make this inspection's PDF report in one click"))
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(self._report)
+        tabs.setCornerWidget(self.report_button, Qt.Corner.TopRightCorner)
         self.tabs = tabs
         self.clear()
         return tabs
+
+    def _report(self) -> None:
+        if self.detail is not None:
+            self.open_requested.emit(f"reports?inspection={self.detail.id}")
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -243,6 +252,7 @@ class InspectionDetailPanel(QWidget):
         """Show no inspection (nothing selected); answers still on their way are dropped."""
         self._detail_latest.next()
         self.detail = None
+        self.report_button.setEnabled(False)
         self._flags = ()
         self._scene_for = None
         self.set_banner(None)
@@ -286,6 +296,7 @@ class InspectionDetailPanel(QWidget):
 
     def _show_detail(self, d: Any) -> None:
         self.detail = d
+        self.report_button.setEnabled(True)
         e = html.escape
         on_site = _t("{m:.0f} min").format(m=d.minutes_on_site)
         rows = [

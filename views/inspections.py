@@ -106,6 +106,8 @@ class InspectionsView(QWidget):
 
     inspection_selected = Signal(int)
     state_changed = Signal(str)  # the URL-like filter state
+    #: open another screen in a given state (the report of the inspection shown)
+    open_requested = Signal(str)
 
     def __init__(
         self, runner: TaskRunner, user: Any, prefs: Preferences, parent: QWidget | None = None
@@ -167,6 +169,7 @@ class InspectionsView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         splitter.addWidget(self.table)
         self.detail = InspectionDetailPanel(self.runner, self.user, self.prefs)
+        self.detail.open_requested.connect(self.open_requested)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

@@ -190,6 +190,32 @@ def download(session: Session, scope: Scope, report_id: int, actor: str) -> tupl
     )
 
 
+_TITLES = {
+    "INSPECTION": ("贷后检查报告 {name}", "Inspection report {name}"),
+    "SUPERVISION": ("督导报告 {name} {period}", "Supervision report {name} {period}"),
+}
+
+
+def describe(session: Session, kind: str, params: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(branch code, title, subject, period) of a report made from ``params``
+    (``inspection_id`` or ``unit`` and ``period``, and ``lang``): what its history row and
+    its scope are."""
+    from data.models import Branch, Customer, Inspection
+
+    zh = params.get("lang", "zh") == "zh"
+    if kind == "INSPECTION":
+        row = session.execute(
+            select(Inspection.bundle_id, Customer.branch_code, Customer.name)
+            .join(Customer, Customer.customer_no == Inspection.customer_no)
+            .where(Inspection.id == params["inspection_id"])
+        ).one()
+        title = _TITLES[kind][0 if zh else 1].format(name=row.name)
+        return row.branch_code, title, row.bundle_id, ""
+    name = session.execute(select(Branch.name).where(Branch.code == params["unit"])).scalar_one()
+    title = _TITLES[kind][0 if zh else 1].format(name=name, period=params["period"])
+    return params["unit"], title, "", params["period"]
+
+
 def params_of(text: str) -> dict[str, Any]:
     value = json.loads(text or "{}")
     return value if isinstance(value, dict) else {}

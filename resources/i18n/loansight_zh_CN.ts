@@ -2151,6 +2151,14 @@
       <translation>版本历史</translation>
     </message>
     <message>
+      <source>Inspection report</source>
+      <translation>检查报告</translation>
+    </message>
+    <message>
+      <source>Make this inspection's PDF report in one click</source>
+      <translation>一键生成本次检查的 PDF 报告</translation>
+    </message>
+    <message>
       <source>Opinion</source>
       <translation>检查意见</translation>
     </message>
@@ -2760,6 +2768,10 @@
       <translation>督导</translation>
     </message>
     <message>
+      <source>Reports</source>
+      <translation>报告</translation>
+    </message>
+    <message>
       <source>Map</source>
       <translation>地图</translation>
     </message>
@@ -3320,6 +3332,141 @@ Database: {db}</source>
     <message>
       <source>The image cannot be shown: {error}</source>
       <translation>无法显示图片：{error}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Reports</name>
+    <message>
+      <source>Make a report</source>
+      <translation>生成报告</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>机构</translation>
+    </message>
+    <message>
+      <source>Period</source>
+      <translation>期间</translation>
+    </message>
+    <message>
+      <source>Open an inspection and choose “Inspection report”.</source>
+      <translation>在检查记录中点击“检查报告”即可生成。</translation>
+    </message>
+    <message>
+      <source>Inspection</source>
+      <translation>检查</translation>
+    </message>
+    <message>
+      <source>Excel workbook</source>
+      <translation>Excel 工作簿</translation>
+    </message>
+    <message>
+      <source>Format</source>
+      <translation>格式</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <source>Make and issue</source>
+      <translation>生成并出具</translation>
+    </message>
+    <message>
+      <source>Preview of the first page</source>
+      <translation>首页预览</translation>
+    </message>
+    <message>
+      <source>No report made yet.</source>
+      <translation>尚未生成报告。</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message>
+      <source>Save as…</source>
+      <translation>另存为…</translation>
+    </message>
+    <message>
+      <source>Issued reports</source>
+      <translation>已出具报告</translation>
+    </message>
+    <message>
+      <source>Save a copy…</source>
+      <translation>下载副本…</translation>
+    </message>
+    <message>
+      <source>Save the report exactly as issued (its hash is checked)</source>
+      <translation>按出具时的原样保存报告（校验哈希）</translation>
+    </message>
+    <message>
+      <source>Making the report…</source>
+      <translation>正在生成报告…</translation>
+    </message>
+    <message>
+      <source>Supervision report</source>
+      <translation>督导报告</translation>
+    </message>
+    <message>
+      <source>Inspection report</source>
+      <translation>贷后检查报告</translation>
+    </message>
+    <message>
+      <source>Issued</source>
+      <translation>出具时间</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Period or subject</source>
+      <translation>期间或对象</translation>
+    </message>
+    <message>
+      <source>Pages</source>
+      <translation>页数</translation>
+    </message>
+    <message>
+      <source>By</source>
+      <translation>出具人</translation>
+    </message>
+    <message>
+      <source>{pages} pages</source>
+      <translation>{pages} 页</translation>
+    </message>
+    <message>
+      <source>{pages} sheets</source>
+      <translation>{pages} 个工作表</translation>
+    </message>
+    <message>
+      <source>Save the report</source>
+      <translation>保存报告</translation>
+    </message>
+    <message>
+      <source>The report could not be made: {error}</source>
+      <translation>报告生成失败：{error}</translation>
+    </message>
+    <message>
+      <source>Saved {path}</source>
+      <translation>已保存 {path}</translation>
+    </message>
+    <message>
+      <source>Inspection #{id}</source>
+      <translation>检查 #{id}</translation>
+    </message>
+    <message>
+      <source>Issued {number}: {what}, {size} bytes.</source>
+      <translation>已出具 {number}：{what}，{size} 字节。</translation>
+    </message>
+    <message>
+      <source>Excel workbook with {n} sheets: open it to read.</source>
+      <translation>Excel 工作簿，共 {n} 个工作表：请打开查看。</translation>
     </message>
   </context>
   <context>

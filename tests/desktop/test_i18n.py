@@ -56,11 +56,12 @@ EN_NAV = [
     "Signals",
     "Tasks",
     "Orders",
+    "Reports",
     "Map",
     "Audit trail",
     "Imports",
 ]
-ZH_NAV = ["驾驶舱", "审批", "贷后检查", "客户", "风险信号", "任务", "督导", "地图", "审计日志", "数据导入"]
+ZH_NAV = ["驾驶舱", "审批", "贷后检查", "客户", "风险信号", "任务", "督导", "报告", "地图", "审计日志", "数据导入"]
 
 
 def _nav(window: MainWindow) -> list[str]:
