@@ -351,6 +351,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         results.update(run_queue_benchmark(args.bank_db))
         results.update(run_approval_benchmark(args.bank_db))
+    from tests.benchmarks.bench_reports import (
+        run_inspection_report_benchmark,
+        run_supervision_report_benchmark,
+    )
+
+    results.update(run_inspection_report_benchmark())
+    if args.bank_db:
+        results.update(run_supervision_report_benchmark(args.bank_db))
     from tests.benchmarks.bench_phash import run_phash_benchmark
 
     results.update({f"phash.{k}": v for k, v in run_phash_benchmark(n=args.hashes).items()})
