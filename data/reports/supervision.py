@@ -750,6 +750,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "previous_rate": ("上期按时完成率", "Previous on-time rate"),
     "overdue_now": ("当前逾期", "Overdue now"),
     "total": ("合计", "Total"),
+    "others": ("其他机构", "Others"),
     "level": ("审批层级", "Level"),
     "decisions": ("决定数", "Decisions"),
     "median_h": ("用时中位数（小时）", "Median (hours)"),
@@ -1337,24 +1338,33 @@ def render_supervision_pdf(
         )
     )
     if data.flag_codes:
-        units = [u for u in data.children or (data.unit,) if any(f.key == u.key for f in data.flags_by_unit)]
-        shown_units = units[:8]
-        cell = {(f.key, f.code): f.inspections for f in data.flags_by_unit}
-        header = [_w("flag", lang), *[u.name for u in shown_units], _w("total", lang)]
+        cell: dict[tuple[str, str], int] = {(f.key, f.code): f.inspections for f in data.flags_by_unit}
+        per_unit: dict[str, int] = {}
+        for f in data.flags_by_unit:
+            per_unit[f.key] = per_unit.get(f.key, 0) + f.inspections
+        units = [u for u in data.children or (data.unit,) if per_unit.get(u.key)]
+        # at most eight columns of units: the most flagged, the rest summed as "others"
+        ranked_units = sorted(units, key=lambda u: -per_unit[u.key])
+        shown_units = units if len(units) <= 8 else [u for u in units if u in ranked_units[:7]]
+        others = [u for u in units if u not in shown_units]
+        header = [
+            _w("flag", lang),
+            *[u.name for u in shown_units],
+            *([_w("others", lang)] if others else []),
+            _w("total", lang),
+        ]
         body = [
             [
                 _of(FLAG_WORDS, code, lang),
                 *[_int(cell.get((u.key, code), 0)) for u in shown_units],
+                *([_int(sum(cell.get((u.key, code), 0) for u in others))] if others else []),
                 _int(n),
             ]
             for code, n in data.flag_codes
         ]
         first = w * 0.26
-        rest = (w - first) / (len(shown_units) + 1)
-        story.append(
-            table(header, body, [first] + [rest] * (len(shown_units) + 1), numeric=range(1, len(header)))
-        )
-        more(len(units) - len(shown_units))
+        rest = (w - first) / (len(header) - 1)
+        story.append(table(header, body, [first] + [rest] * (len(header) - 1), numeric=range(1, len(header))))
         per_manager: dict[str, list[Any]] = {}
         for f in data.flags_by_manager:
             slot = per_manager.setdefault(f.key, [f.name, 0, "", 0])
