@@ -795,6 +795,11 @@ class ApprovalsView(QWidget):
     def _on_first_page(self, rows: Any) -> None:
         keep, self._keep_id = self._keep_id, None
         if not rows:
+            self.preview.summary.setHtml(
+                "<p style='color:#2e7d32; font-size:11pt'>"
+                + html.escape(_t("Nothing is waiting here: the queue is clear."))
+                + "</p>"
+            )
             return
         index = self.model.index_of(keep) if keep is not None else None
         self.select_row(index or 0)

@@ -12,6 +12,14 @@
       <translation>正在生成演示数据文件</translation>
     </message>
     <message>
+      <source>Database…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Quit</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>First start: building the demo database (about two minutes)…</source>
       <translation>首次启动：正在构建演示数据库（约两分钟）…</translation>
     </message>
@@ -602,6 +610,10 @@
       <translation>不由您审批：您参与了检查或管理该客户（四眼原则）</translation>
     </message>
     <message>
+      <source>Nothing is waiting here: the queue is clear.</source>
+      <translation>此处没有待办：队列已清空。</translation>
+    </message>
+    <message>
       <source>Returned {time} by {name}: {reason} — {comment}</source>
       <translation>{name} 于 {time} 退回：{reason} — {comment}</translation>
     </message>
@@ -663,6 +675,10 @@
     <message>
       <source>Hash</source>
       <translation>哈希</translation>
+    </message>
+    <message>
+      <source>Exported by</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Chain broken at event #{id}: {reason}. {n} events before it are intact (checked {time})</source>
@@ -925,6 +941,117 @@
     </message>
   </context>
   <context>
+    <name>Connection</name>
+    <message>
+      <source>Off (disable)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>If the server offers it (prefer)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Required (require)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Required, certificate and name checked (verify-full)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Database connection</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>This computer only (SQLite)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The bank's database server (PostgreSQL), shared by every desktop</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Server</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>e.g. db.bank.internal or 10.1.2.3</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Port</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Database</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>User</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Encryption (TLS)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Password</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The password is kept in this computer's credential store, never in a file. Leave it empty to keep the stored one.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Test connection</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Enter the server's name or address.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Enter the database's name.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Enter the user name.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Connected to {host}:{port} (PostgreSQL {version}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Connecting to {host}:{port}…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The database is empty: LoanSight will create its tables when it opens it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Cannot connect to {host}:{port}: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The database was upgraded by a newer LoanSight (schema {revision}); this desktop has schema {current}. Please install the newer version of LoanSight.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The password could not be kept in this computer's credential store ({reason}). It is used until LoanSight closes and asked for again next time.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Its schema ({revision}) will be upgraded to this desktop's ({current}) when it opens.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The schema is current ({revision}).</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>Customers</name>
     <message>
       <source>Summary</source>
@@ -973,6 +1100,18 @@
     <message>
       <source>Legend</source>
       <translation>图例</translation>
+    </message>
+    <message>
+      <source>ID number</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>phone number</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Show personal data</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Dismiss the signal</source>
@@ -1111,6 +1250,10 @@
       <translation>法定代表人</translation>
     </message>
     <message>
+      <source>Legal representative ID</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Phone</source>
       <translation>电话</translation>
     </message>
@@ -1159,6 +1302,10 @@
       <translation>下次任务到期</translation>
     </message>
     <message>
+      <source>Show…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Not scored by a health check yet</source>
       <translation>尚未经健康检查评分</translation>
     </message>
@@ -1177,6 +1324,10 @@
     <message>
       <source>Check-in of an inspection</source>
       <translation>检查签到点</translation>
+    </message>
+    <message>
+      <source>Why do you need the full {what}? (required; recorded in the audit trail)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>tier {tier} on {date}</source>
@@ -1563,8 +1714,12 @@
 {reason}</translation>
     </message>
     <message>
-      <source>This database was written by a newer version of LoanSight (schema {revision}). Please install the newer version.</source>
-      <translation>该数据库由更新版本的 LoanSight 写入（结构版本 {revision}）。请安装新版本。</translation>
+      <source>The database was upgraded by a newer LoanSight (schema {revision}); this desktop has schema {current}. Please install the newer version of LoanSight.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The connection to the database was lost while saving ({label}). LoanSight cannot tell whether the change was saved: look at the record again before repeating it.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>The photo store cannot be written: {path}
@@ -2617,6 +2772,14 @@
       <translation>登录</translation>
     </message>
     <message>
+      <source>Database…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>This computer only, or the bank's database server</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Checking…</source>
       <translation>正在验证…</translation>
     </message>
@@ -2675,6 +2838,10 @@
     <message>
       <source>Demo database. Every demo user's password is {password}; double-click a user.</source>
       <translation>演示数据库。所有演示用户的密码均为 {password}；双击用户即可登录。</translation>
+    </message>
+    <message>
+      <source>Database: {where}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>{name} ({no}), enter your password to continue.</source>
@@ -3823,6 +3990,10 @@ Database: {db}</source>
       <translation>审批流程…</translation>
     </message>
     <message>
+      <source>Database connection…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Map</source>
       <translation>地图</translation>
     </message>
@@ -3893,6 +4064,10 @@ Database: {db}</source>
     <message>
       <source>Tianditu needs a key.</source>
       <translation>使用天地图需要填写密钥。</translation>
+    </message>
+    <message>
+      <source>The new database connection is used the next time LoanSight starts.</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
