@@ -66,6 +66,8 @@ def inspect_jpeg(data: bytes) -> JpegInfo:
         with warnings.catch_warnings():
             # we apply our own, lower limit below; Pillow's bomb warning is not an error here
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Pillow warns of a corrupt EXIF block (and then reads none): absent evidence
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
             img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
         raise BadImage("TOO_MANY_PIXELS", str(exc)) from exc
@@ -110,10 +112,19 @@ def fine_hash(data: bytes) -> int:
     import imagehash
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as img:
+    with _quiet_exif(), Image.open(io.BytesIO(data)) as img:
         img.draft("L", (256, 256))
         grey = img.convert("L")
     return int(str(imagehash.phash(grey, hash_size=16)), 16)
+
+
+@contextlib.contextmanager
+def _quiet_exif() -> Any:
+    """Pillow warns of a corrupt EXIF block (and then reads none of it): absent evidence,
+    not a problem to report."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+        yield
 
 
 def _rational(value: Any) -> float | None:
@@ -182,7 +193,13 @@ def _exif_time(value: Any, offset: Any) -> dt.datetime | None:
             tz = parsed.tzinfo or BEIJING  # type: ignore[assignment]
         except ValueError:
             pass
-    return naive.replace(tzinfo=tz).astimezone(dt.UTC)
+    try:
+        taken = naive.replace(tzinfo=tz).astimezone(dt.UTC)
+    except OverflowError:  # "0001:01:01 00:00:00" east of UTC
+        return None
+    # a camera clock never set ("1900:01:00…") or absurd is no evidence, and the rules add
+    # margins of days to this time: keep it far from datetime's ends
+    return taken if 1900 <= taken.year <= 2199 else None
 
 
 class PhotoStore:
@@ -296,7 +313,7 @@ class PhotoStore:
         if out.is_file():
             return out
         out.parent.mkdir(parents=True, exist_ok=True)
-        with Image.open(self.path_for(sha256)) as img:
+        with _quiet_exif(), Image.open(self.path_for(sha256)) as img:
             img.draft("RGB", (size, size))
             thumb = ImageOps.exif_transpose(img).convert("RGB")
             thumb.thumbnail((size, size))

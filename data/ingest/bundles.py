@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import os
 import stat
 import uuid
@@ -311,6 +312,38 @@ class _Collector:
             return None
 
 
+def _unstorable_text(value: Any, path: str = "") -> Any:
+    """(JSON path, reason) of every text no database can store: a lone surrogate (JSON
+    lets ``\\ud800`` be escaped, UTF-8 cannot encode it) or a NUL (PostgreSQL text cannot
+    hold one). Keys are checked as well as values."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path, "contains a NUL character"
+        elif any("\ud800" <= ch <= "\udfff" for ch in value):
+            yield path, "contains a lone UTF-16 surrogate (not a character)"
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            here = f"{path}.{k}" if path else str(k)
+            if "\x00" in k or any("\ud800" <= ch <= "\udfff" for ch in k):
+                yield (
+                    here.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00"),
+                    ("the key contains a NUL or a lone surrogate"),
+                )
+                continue
+            yield from _unstorable_text(v, here)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _unstorable_text(v, f"{path}[{i}]")
+
+
+def _metres(value: int | float) -> bool:
+    """A distance a float can hold: finite and not negative (NaN, ±inf, 10**400 are not)."""
+    try:
+        return math.isfinite(float(value)) and value >= 0
+    except OverflowError:
+        return False
+
+
 def _obj(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
@@ -371,6 +404,14 @@ def parse_bundle(files: dict[str, bytes], pool: Executor | None = None) -> Parse
         ) from exc
     if not isinstance(manifest, dict):
         raise BundleInvalid([_err("manifest.json", "BAD_JSON", "manifest.json is not a JSON object")])
+    unstorable = list(_unstorable_text(manifest))
+    if unstorable:
+        raise BundleInvalid(
+            [
+                _err(path or "manifest.json", "BAD_CHARACTER", f"{path or 'manifest.json'}: {why}")
+                for path, why in unstorable[:20]
+            ]
+        )
     fmt, version = manifest.get("format"), manifest.get("version")
     if fmt != FORMAT or version != VERSION or isinstance(version, bool):
         raise BundleInvalid(
@@ -452,7 +493,9 @@ def parse_bundle(files: dict[str, bytes], pool: Executor | None = None) -> Parse
             checkins += event == "CHECKIN"
             checkouts += event == "CHECKOUT"
             acc = p.get("acc")
-            if acc is not None and (isinstance(acc, bool) or not isinstance(acc, int | float) or acc < 0):
+            if acc is not None and (
+                isinstance(acc, bool) or not isinstance(acc, int | float) or not _metres(acc)
+            ):
                 c.error(f"{prefix}acc", "BAD_NUMBER", f"{prefix}acc must be a non-negative number of metres")
                 acc = None
             if pt and pt.outside_china:

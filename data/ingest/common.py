@@ -21,6 +21,8 @@ from data.rules.coords import Crs, in_china_bbox, in_valid_range, to_wgs84
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 _MONEY_RE = re.compile(r"^-?\d{1,16}(\.\d{1,2})?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: the years a time may fall in (anything else is a typo or a device's clock at zero)
+MIN_YEAR, MAX_YEAR = 1900, 2199
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ def text_field(row: dict[str, Any], name: str, *, required: bool = True, max_len
     value = "" if raw is None else str(raw).strip()
     if required and not value:
         raise FieldError(name, "REQUIRED", f"{name} is required")
+    if "\x00" in value:  # PostgreSQL text cannot hold it, and no system means one
+        raise FieldError(name, "BAD_CHARACTER", f"{name} contains a NUL character")
     if len(value) > max_len:
         raise FieldError(name, "TOO_LONG", f"{name} is longer than {max_len} characters")
     return value
@@ -239,7 +243,16 @@ def parse_time(value: Any, name: str) -> dt.datetime:
         raise FieldError(name, "BAD_TIME", f"{name} {text!r} has no time of day")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=BEIJING)
-    return parsed.astimezone(dt.UTC)
+    try:
+        utc = parsed.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+        utc = None
+    if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:
+        # the rules add margins of days to these times: keep them far from datetime's ends
+        raise FieldError(
+            name, "OUT_OF_RANGE", f"{name} {text!r} is not between the years {MIN_YEAR} and {MAX_YEAR}"
+        )
+    return utc
 
 
 def time_field(row: dict[str, Any], name: str, *, required: bool = True) -> dt.datetime | None:
@@ -256,7 +269,7 @@ def _float(raw: Any, name: str) -> float:
         raise FieldError(name, "BAD_NUMBER", f"{name} must be a number")
     try:
         value = float(raw) if isinstance(raw, int | float) else float(str(raw).strip())
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an integer too large for a float
         raise FieldError(name, "BAD_NUMBER", f"{name} {raw!r} is not a number") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise FieldError(name, "BAD_NUMBER", f"{name} {raw!r} is not a finite number")
