@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from data import audit
 from data.audit import AuditRecord
 from data.authenticity import PhotoHashIndex, update_flags
-from data.db import Database
+from data.db import Database, lock_named
 from data.errors import DatabaseUnreachable, PhotoStoreError
 from data.images import PhotoStore
 from data.ingest.bundles import (
@@ -239,19 +239,55 @@ class Importer:
         Includes what an earlier, killed run left queued. Returns how many were done."""
         done = 0
         while True:
-            with self.db.write_session() as s:
-                ids = list(
-                    s.execute(
-                        select(PendingFlags.inspection_id).order_by(PendingFlags.inspection_id).limit(FLAG_BATCH)
-                    ).scalars()
-                )
-                if not ids:
-                    break
-                update_flags(s, ids, photo_index=self.photo_hashes)
-                s.execute(delete(PendingFlags).where(PendingFlags.inspection_id.in_(ids)))
+            ids: list[int] = []
+            try:
+                with self.db.write_session() as s:
+                    # one flusher at a time across desktops (two would write the same flags);
+                    # the queue is read after the lock, so the second finds what is left
+                    lock_named(s, "pending_flags")
+                    ids = list(
+                        s.execute(
+                            select(PendingFlags.inspection_id)
+                            .order_by(PendingFlags.inspection_id)
+                            .limit(FLAG_BATCH)
+                        ).scalars()
+                    )
+                    if not ids:
+                        break
+                    update_flags(s, ids, photo_index=self.photo_hashes)
+                    s.execute(delete(PendingFlags).where(PendingFlags.inspection_id.in_(ids)))
+            except DBAPIError:
+                raise  # the database itself: the run fails, the queue keeps everything
+            except Exception:
+                # a bug in a check must not wedge the queue (every later run would stop on
+                # the same inspection): check the batch one by one, and set aside the ones
+                # that fail, logged and audited, so the rest get their flags
+                log.exception("authenticity checks failed on a batch; checking it one by one")
+                self._flag_one_by_one(ids)
             done += len(ids)
         self._queued = 0
         return done
+
+    def _flag_one_by_one(self, ids: list[int]) -> None:
+        for inspection_id in ids:
+            try:
+                with self.db.write_session() as s:
+                    update_flags(s, [inspection_id], photo_index=self.photo_hashes)
+                    s.execute(delete(PendingFlags).where(PendingFlags.inspection_id == inspection_id))
+            except DBAPIError:
+                raise
+            except Exception as exc:
+                log.exception("authenticity checks failed on inspection %s", inspection_id)
+                with self.db.write_session() as s:
+                    s.execute(delete(PendingFlags).where(PendingFlags.inspection_id == inspection_id))
+                    audit.append(
+                        s,
+                        self.actor,
+                        "FLAG_CHECK_FAILED",
+                        "inspection",
+                        str(inspection_id),
+                        {"error": f"{type(exc).__name__}: {exc}"[:500]},
+                    )
 
     # -- the run ---------------------------------------------------------------------
 
@@ -598,6 +634,9 @@ class Importer:
             # the checks run in the write transaction itself: nothing can change between
             # "not there yet" and the insert, and it saves a round of reads per bundle
             with self.db.write_session() as s:
+                # another desktop importing the same revision at this moment: the second
+                # waits here until the first commits, then finds it (``unchanged``)
+                lock_named(s, f"bundle:{bundle.bundle_id}:{bundle.revision}")
                 existing = find_revision(s, bundle.bundle_id, bundle.revision)
                 missing = missing_references(s, bundle) if existing is None else []
                 if existing is None and not missing:
@@ -657,7 +696,9 @@ class Importer:
                 )
             )
         records.append(import_event(self.actor, bundle, path, inspection_id))
-        records.extend(close_answered(s, [(bundle.task_no, bundle.customer_no, inspection_id)], now, self.actor))
+        records.extend(
+            close_answered(s, [(bundle.task_no, bundle.customer_no, inspection_id)], now, self.actor)
+        )
         audit.append_many(s, records, at=now)
         # the authenticity flags of this inspection and of those it is evidence for are
         # computed with the next batch (``flush_flags``); the queue entry commits with it
@@ -712,7 +753,10 @@ class Importer:
             file_ids = self._record_files(s, file_reports, run_id)
             ids = insert_new_bundles(s, [b for _p, b in fresh], now, file_ids)
             closed = close_answered(
-                s, [(b.task_no, b.customer_no, i) for (_p, b), i in zip(fresh, ids, strict=True)], now, self.actor
+                s,
+                [(b.task_no, b.customer_no, i) for (_p, b), i in zip(fresh, ids, strict=True)],
+                now,
+                self.actor,
             )
             audit.append_many(
                 s,

@@ -506,3 +506,40 @@ def test_a_chance_match_of_the_64_bit_hash_is_not_called_a_copy(tmp_path: Path) 
     assert apart > limit
     assert PhotoHashIndex().fine_distance(shas["original"], shas["other"]) is None  # no store
     assert index.fine_distance(shas["original"], "0" * 64) is None  # a file it cannot read
+
+
+def test_a_bug_in_one_inspections_checks_does_not_wedge_the_queue(
+    master_loaded: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the checks raise on one inspection (a bug, not the database), the others still get
+    their flags, the failing one leaves the queue with an audit event saying why, and the
+    run goes on: the next run does not stop on it again."""
+    import data.ingest.runner as runner_module
+    from data.audit import verify
+    from data.ingest.runner import SourceItem
+    from data.models import AuditEvent, PendingFlags
+
+    db = master_loaded
+    importer = Importer(db)
+    run_id = importer._start_run(["queued"])
+    for n, built in enumerate(three_visits()):
+        path = built.write(tmp_path / "queued", f"v{n}.zip")
+        importer.import_item(SourceItem(path.name, "bundle", location=path), run_id)
+    with db.read_session() as s:
+        queued = sorted(s.execute(select(PendingFlags.inspection_id)).scalars())
+    broken = queued[1]
+    real = runner_module.update_flags
+
+    def update_flags(session: Any, ids: list[int], **kw: Any) -> Any:
+        if broken in ids:
+            raise ZeroDivisionError("a bug in a check")
+        return real(session, ids, **kw)
+
+    monkeypatch.setattr(runner_module, "update_flags", update_flags)
+    assert Importer(db).flush_flags() == 3
+    with db.read_session() as s:
+        assert list(s.execute(select(PendingFlags.inspection_id)).scalars()) == []
+        event = s.execute(select(AuditEvent).where(AuditEvent.action == "FLAG_CHECK_FAILED")).scalar_one()
+        assert event.entity_id == str(broken)
+        assert "ZeroDivisionError" in event.details
+        assert verify(s).ok
