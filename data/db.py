@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.errors import DatabaseTooNew, DatabaseUnreachable
+from data.errors import DatabaseBusy, DatabaseTooNew, DatabaseUnreachable
 
 APP_NAME = "LoanSight"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -157,6 +157,12 @@ def _safe_url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
+def _is_sqlite_busy(exc: OperationalError) -> bool:
+    """SQLITE_BUSY: the busy timeout ran out waiting for another connection's lock."""
+    name = getattr(exc.orig, "sqlite_errorname", "")
+    return name.startswith("SQLITE_BUSY") or "database is locked" in str(exc.orig)
+
+
 @dataclass
 class Database:
     """An open database and what goes with it: sessions and the data folder.
@@ -196,8 +202,17 @@ class Database:
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
-        with self._writer() as session, session.begin():
-            yield session
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if _is_sqlite_busy(exc):
+                raise DatabaseBusy(
+                    url=_safe_url(self.engine),
+                    timeout_s=SQLITE_BUSY_TIMEOUT_MS / 1000,
+                    reason="another program holds its write lock",
+                ) from exc
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

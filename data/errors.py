@@ -34,6 +34,19 @@ class DatabaseUnreachable(LoanSightError):
     template = "cannot open the database {url}: {reason}"
 
 
+class DatabaseBusy(DatabaseUnreachable):
+    """SQLite: another program held the database's write lock for longer than the busy
+    timeout. Nothing was written; the same action succeeds once the lock is released. A
+    kind of unreachable database, so that whatever handles that (the importer ends its
+    run) handles this too."""
+
+    code = "DB_BUSY"
+    template = (
+        "the database {url} is busy: another program has held its write lock for more than "
+        "{timeout_s} s; nothing was written, try again"
+    )
+
+
 class PhotoStoreError(LoanSightError):
     code = "PHOTO_STORE"
     template = "cannot write to the photo store {path}: {reason}"

@@ -243,7 +243,12 @@ class PhotoStore:
             if sync_dir and durable:
                 _fsync_dir(target.parent)
         except OSError as exc:
-            reason = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else str(exc)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                reason = "disk full"
+            elif exc.errno == errno.EFBIG:  # past the file system's or the process's size limit
+                reason = "file too large for the disk"
+            else:
+                reason = str(exc)
             raise PhotoStoreError(path=str(self.root), reason=reason) from exc
         return target
 

@@ -8,6 +8,7 @@ and checking passwords all happen off the GUI thread.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -81,10 +82,19 @@ class Workstation:
     # -- start-up -------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Open the database: the one given (``--db``, ``LOANSIGHT_DB``), else the server
+        saved in the connection dialog (its password from the credential store, read on
+        the worker), else this computer's own SQLite file."""
         from data.db import default_db_url
+        from desktop.connection_dialog import saved_connection, stored_password
 
+        server = None if self.db_url or os.environ.get("LOANSIGHT_DB") else saved_connection(self.prefs)
         url = self.db_url or default_db_url(self.data_dir)
-        first_run = url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists()
+        first_run = (
+            server is None
+            and url.startswith("sqlite:///")
+            and not Path(url.removeprefix("sqlite:///")).exists()
+        )
         self._progress = QProgressDialog(_t("Opening the database…"), "", 0, 0)
         self._progress.setCancelButton(None)
         self._progress.setWindowTitle("LoanSight")
@@ -97,7 +107,8 @@ class Workstation:
         def open_db() -> Any:
             from data.db import open_database
 
-            db = open_database(url, self.data_dir)
+            target = server.url(stored_password(server)) if server is not None else url
+            db = open_database(target, self.data_dir)
             if first_run:
                 from data.demo.install import build_demo
 
@@ -137,12 +148,48 @@ class Workstation:
         self.runner.read(demo, self._show_login, label="demo check")
 
     def _on_open_failed(self, error: BaseException) -> None:
+        """The database cannot be opened (server unreachable, wrong password, a schema
+        from a newer LoanSight): say why, and offer to choose another connection."""
         from desktop.errors import describe_known_error
 
         self._close_progress()
-        QMessageBox.critical(None, "LoanSight", describe_known_error(error) or repr(error))
         log.error("cannot open the database", exc_info=error)
+        if self.offer_connection_dialog(describe_known_error(error) or repr(error)):
+            return
         self.app.exit(2)
+
+    def offer_connection_dialog(self, message: str) -> bool:
+        """Show why the database cannot be opened, with "Database…" and "Quit"; True when
+        the user chose another connection (being opened now)."""
+        box = QMessageBox(QMessageBox.Icon.Critical, "LoanSight", message)
+        change = box.addButton(_t("Database…"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(_t("Quit"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is change and self.choose_database(None)
+
+    def choose_database(self, parent: QWidget | None) -> bool:
+        """The connection dialog; when the user saves a choice, open that database (from
+        the login window: the login comes back on the new database)."""
+        from desktop.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self.prefs, self.runner, parent)
+        if not dialog.exec():
+            return False
+        self.reopen(dialog.chosen_url())
+        return True
+
+    def reopen(self, url: str | None) -> None:
+        """Leave the current database (before anyone logged in) and open ``url`` (None:
+        this computer's own). The password in ``url`` stays in memory."""
+        if self.login is not None:
+            self.login.hide()  # hidden, not rejected: rejecting the login quits
+            self.login.deleteLater()
+            self.login = None
+        old, self.runner.db = self.runner.db, None
+        if old is not None:
+            old.dispose()
+        self.db_url = url
+        self.start()
 
     def _show_login(self, demo: bool) -> None:
         from data.demo.install import DEMO_PASSWORD
@@ -151,9 +198,13 @@ class Workstation:
         self._close_progress()
         self.demo_password = DEMO_PASSWORD if demo else None
         self.login = LoginDialog(
-            self.runner, demo_password=self.demo_password, last_user=self.prefs.get(LAST_USER)
+            self.runner,
+            demo_password=self.demo_password,
+            last_user=self.prefs.get(LAST_USER),
+            database=self.runner.db.describe(),
         )
         self.login.logged_in.connect(self._on_logged_in)
+        self.login.database_requested.connect(lambda: self.choose_database(self.login))
         self.login.rejected.connect(self._on_login_cancelled)
         self.login.show()
         log.info("login shown %.2f s after start", time.monotonic() - _STARTED)

@@ -46,9 +46,14 @@ def describe_known_error(error: BaseException) -> str | None:
             return _t("The database cannot be reached: {url}\n{reason}").format(**p)
         if error.code == "DB_TOO_NEW":
             return _t(
-                "This database was written by a newer version of LoanSight (schema {revision}). "
-                "Please install the newer version."
-            ).format(**p)
+                "The database was upgraded by a newer LoanSight (schema {revision}); this desktop "
+                "has schema {current}. Please install the newer version of LoanSight."
+            ).format(revision=p.get("revision", "?"), current=p.get("current", "?"))
+        if error.code == "DB_COMMIT_UNCERTAIN":
+            return _t(
+                "The connection to the database was lost while saving ({label}). LoanSight cannot "
+                "tell whether the change was saved: look at the record again before repeating it."
+            ).format(label=p.get("label", ""))
         if error.code == "PHOTO_STORE":
             return _t("The photo store cannot be written: {path}\n{reason}").format(**p)
         if error.code == "NOT_FOUND":

@@ -56,6 +56,8 @@ class LoginDialog(QDialog):
     """Employee number and password; in demo mode, the demo users to pick from."""
 
     logged_in = Signal(object)  # a data.auth.UserSession
+    #: the user asked to connect to another database ("Database…")
+    database_requested = Signal()
 
     def __init__(
         self,
@@ -63,6 +65,7 @@ class LoginDialog(QDialog):
         *,
         demo_password: str | None = None,
         last_user: str = "",
+        database: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -91,13 +94,24 @@ class LoginDialog(QDialog):
         self.login_button.setDefault(True)
         self.buttons.addButton(self.login_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.database_button = QPushButton(_t("Database…"))
+        self.database_button.setToolTip(_t("This computer only, or the bank's database server"))
+        self.buttons.addButton(self.database_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.database_button.clicked.connect(self._on_database_clicked)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.database_label = QLabel(_t("Database: {where}").format(where=database) if database else "")
+        self.database_label.setStyleSheet("color: #666;")
+        self.database_label.setWordWrap(True)
+        layout.addWidget(self.database_label)
         self.demo_table: QTableWidget | None = None
         if demo_password is not None:
             self._add_demo_panel(layout, demo_password)
         (self.password if last_user else self.employee).setFocus()
+
+    def _on_database_clicked(self) -> None:
+        self.database_requested.emit()
 
     def _add_demo_panel(self, layout: QVBoxLayout, password: str) -> None:
         hint = QLabel(

@@ -102,10 +102,13 @@ class SettingsDialog(QDialog):
         health_model.clicked.connect(self.open_health_model)
         approval = QPushButton(_t("Approval workflow…"))
         approval.clicked.connect(self.open_approval_settings)
+        database = QPushButton(_t("Database connection…"))
+        database.clicked.connect(self.open_connection)
         row = QHBoxLayout()
         row.addWidget(thresholds)
         row.addWidget(health_model)
         row.addWidget(approval)
+        row.addWidget(database)
         row.addStretch(1)
         layout.addLayout(row)
         self.note = QLabel()
@@ -137,6 +140,20 @@ class SettingsDialog(QDialog):
         from desktop.approval_settings_dialog import ApprovalSettingsDialog
 
         dialog = ApprovalSettingsDialog(self.runner, self.user, self)
+        dialog.open()
+        return dialog
+
+    def open_connection(self) -> Any:
+        """The database connection; a new choice takes effect when LoanSight next starts
+        (the open screens keep the database they were opened on)."""
+        from desktop.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self.prefs, self.runner, self)
+        dialog.accepted.connect(
+            lambda: self.note.setText(
+                _t("The new database connection is used the next time LoanSight starts.")
+            )
+        )
         dialog.open()
         return dialog
 

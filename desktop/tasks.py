@@ -8,7 +8,11 @@ Rules:
   ``on_error`` or, by default, to the shell's message handler; anything else is a bug and
   goes to the shell's error dialog;
 * after a write the runner broadcasts what changed (``changed``), and each screen decides
-  whether to re-query.
+  whether to re-query;
+* a lost database connection (a shared server restarted, the network dropped) is retried
+  by running the WHOLE unit of work again with a fresh session — never one statement —
+  a bounded number of times with a short pause; see ``TaskRunner._attempts`` for when a
+  write may be run again and when it must not.
 
 A screen keeps a ``Latest`` counter per kind of request and drops answers to requests it
 has since superseded (the user typed another letter, picked another row).
@@ -29,6 +33,8 @@ from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from data.errors import LoanSightError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,6 +62,15 @@ class _Done:
     started: float = field(default_factory=time.monotonic)
 
 
+class CommitUncertain(LoanSightError):
+    """The connection was lost while the database was committing a write: the server may
+    or may not have committed it, and nothing on this side can tell which. Not retried
+    (that could do the work twice); the user is told to look before doing it again."""
+
+    code = "DB_COMMIT_UNCERTAIN"
+    template = "the connection to {url} was lost while saving ({label}): {reason}"
+
+
 class Latest:
     """Hands out request numbers; only the newest is current."""
 
@@ -81,6 +96,11 @@ class TaskRunner(QObject):
     #: a known error nobody handled (message for the user), and an unexpected one (a bug)
     known_error = Signal(object)
     unexpected_error = Signal(object)
+
+    #: how many times a unit of work is run again after a lost connection, and the pause
+    #: before each new attempt (seconds; a server restart takes a few)
+    retries = 3
+    backoff = (0.2, 1.0, 3.0)
 
     def __init__(self, db: Any, *, readers: int = 3, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -115,9 +135,12 @@ class TaskRunner(QObject):
         answer arrives (the user logged out, the language was switched), the answer is
         dropped instead of reaching a dead object."""
 
-        def job() -> Any:
+        def attempt() -> Any:
             with self.db.read_session() as session:
                 return fn(session)
+
+        def job() -> Any:
+            return self._attempts(attempt, label or _name(fn), write=False)
 
         return self._submit(self._readers, job, on_done, on_error, label, write=False, owner=owner)
 
@@ -133,11 +156,28 @@ class TaskRunner(QObject):
         """Run ``fn(session)`` on the writer thread in one transaction.
 
         ``fn`` returns ``(result, changes)``; ``changes`` is broadcast after the commit.
+        ``fn`` may run more than once (after a lost connection, with a fresh session and
+        nothing of the earlier attempt kept), so it must do all its work through the
+        session it is given.
         """
 
+        def attempt() -> Any:
+            committing = False
+            try:
+                with self.db.write_session() as session:
+                    out = fn(session)
+                    session.flush()  # every statement is sent before COMMIT is
+                    committing = True
+            except BaseException as exc:
+                if committing and _connection_broke(exc):
+                    raise CommitUncertain(
+                        url=self._safe_url(), label=label or _name(fn), reason=_reason(exc)
+                    ) from exc
+                raise
+            return out
+
         def job() -> Any:
-            with self.db.write_session() as session:
-                return fn(session)
+            return self._attempts(attempt, label or _name(fn), write=True)
 
         return self._submit(self._writer, job, on_done, on_error, label, write=True, owner=owner)
 
@@ -158,6 +198,51 @@ class TaskRunner(QObject):
 
     def running(self) -> int:
         return self._running
+
+    def _attempts(self, attempt: Callable[[], T], label: str, *, write: bool) -> T:
+        """Run one unit of work, again from the start after a lost connection.
+
+        The rule for running a write again: a transaction whose connection broke before
+        COMMIT was sent cannot have committed (the server rolls back a transaction whose
+        session ended), so running the whole unit again is safe; so is one PostgreSQL
+        rolled back for a deadlock or serialization conflict. A connection that broke
+        while COMMIT was on its way is different: the server may have committed and only
+        the answer was lost, so the write is not run again (it could happen twice) and
+        the user gets ``CommitUncertain``, which tells them to check first. ``fn`` is
+        flushed before COMMIT so that "before COMMIT" covers every statement it made.
+        Reads are always safe to run again. When the attempts are used up the user gets
+        ``DatabaseUnreachable``; nothing was written.
+        """
+        from data.errors import DatabaseUnreachable
+
+        tries = 0
+        while True:
+            try:
+                return attempt()
+            except CommitUncertain:
+                raise
+            except Exception as exc:
+                if not _worth_another_attempt(exc):
+                    raise
+                if tries >= self.retries or self._closed:
+                    log.warning("%s: the database is still unreachable after %d attempts", label, tries + 1)
+                    raise DatabaseUnreachable(url=self._safe_url(), reason=_reason(exc)) from exc
+                pause = self.backoff[min(tries, len(self.backoff) - 1)]
+                tries += 1
+                log.warning(
+                    "%s (%s): %s; running it again from the start in %.1f s (attempt %d of %d)",
+                    label,
+                    "write" if write else "read",
+                    _reason(exc),
+                    pause,
+                    tries + 1,
+                    self.retries + 1,
+                )
+                time.sleep(pause)
+
+    def _safe_url(self) -> str:
+        engine = getattr(self.db, "engine", None)
+        return engine.url.render_as_string(hide_password=True) if engine is not None else ""
 
     def shutdown(self, wait: bool = True) -> None:
         self._closed = True
@@ -250,6 +335,27 @@ def _yield_to_gui() -> None:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)  # Linux: per thread
     except (OSError, AttributeError):
         log.debug("could not lower the priority of %s", threading.current_thread().name)
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return getattr(fn, "__name__", "task")
+
+
+def _connection_broke(exc: BaseException) -> bool:
+    from data.db import is_connection_lost
+
+    return is_connection_lost(exc)
+
+
+def _worth_another_attempt(exc: BaseException) -> bool:
+    from data.db import is_connection_lost, is_transient_conflict
+
+    return is_connection_lost(exc) or is_transient_conflict(exc)
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return " ".join(str(orig).split()) or type(orig).__name__
 
 
 def _is_environment_error(error: BaseException) -> bool:

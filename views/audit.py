@@ -77,6 +77,21 @@ def action_name(code: str) -> str:
         "HEALTH_CHECK": _t("Health check run"),
         "CLOSE_TASK": _t("Task closed"),
         "CREATE_DEMO_TASKS": _t("Demo tasks created"),
+        "REOPEN_TASK": _t("Task reopened"),
+        "INSPECTION_APPROVE": _t("Inspection approved"),
+        "INSPECTION_RETURN": _t("Inspection returned for rework"),
+        "INSPECTION_REJECT": _t("Inspection rejected"),
+        "INSPECTION_ESCALATE": _t("Inspection escalated to head office"),
+        "INSPECTION_CONFIRM": _t("Inspection confirmed by head office"),
+        "INSPECTION_SEND_BACK": _t("Inspection sent back to the branch"),
+        "SET_APPROVAL_SETTINGS": _t("Approval settings set"),
+        "ORDER_CREATE": _t("Supervision order issued"),
+        "ORDER_ANSWER": _t("Supervision order answered"),
+        "ORDER_CLOSE": _t("Supervision order closed"),
+        "ORDER_SEND_BACK": _t("Supervision order sent back"),
+        "ISSUE_REPORT": _t("Report issued"),
+        "DOWNLOAD_REPORT": _t("Report downloaded"),
+        "FLAG_CHECK_FAILED": _t("Authenticity checks failed"),
     }.get(code, code)
 
 
@@ -93,6 +108,9 @@ def entity_type_name(code: str) -> str:
         "health_model": _t("Health model"),
         "health_check": _t("Health check"),
         "post_loan_task": _t("Post-loan task"),
+        "supervision_order": _t("Supervision order"),
+        "issued_report": _t("Issued report"),
+        "app_setting": _t("Setting"),
     }.get(code, code)
 
 
@@ -566,17 +584,30 @@ class AuditView(QWidget):
             return
         if not path.lower().endswith(".csv"):
             path += ".csv"
-        scope, flt = self._criteria()
+        _scope, flt = self._criteria()
+        viewer = self.user
         sort, descending = self.model.sort_key, self.model.descending
         header = csv_header()
+        mark_title = _t("Exported by")
         self._exporting = True
         self.export_button.setEnabled(False)
         self.status_label.setText(_t("Exporting…"))
 
-        def export(session: Any) -> int:
-            from data.audit_trail import export_csv
+        def export(session: Any) -> tuple[int, Changes]:
+            # a write: the export is audited (and watermarked) in the same transaction
+            from data.audit_trail import export_audit_trail
 
-            return export_csv(session, scope, flt, path, sort=sort, descending=descending, header=header)
+            n = export_audit_trail(
+                session,
+                viewer,
+                flt,
+                path,
+                sort=sort,
+                descending=descending,
+                header=header,
+                watermark_title=mark_title,
+            )
+            return n, Changes(frozenset({"audit_events"}), (), "export audit trail")
 
         def done(n: int) -> None:
             self._export_ended()
@@ -590,7 +621,7 @@ class AuditView(QWidget):
             self.status_label.setText(_t("The export failed; no file was written."))
             self.runner.report_error(error, "export audit trail")
 
-        self.runner.read(export, done, failed, label="export audit trail", owner=self)
+        self.runner.write(export, done, failed, label="export audit trail", owner=self)
 
     def _export_ended(self) -> None:
         self._exporting = False

@@ -13,11 +13,11 @@
     </message>
     <message>
       <source>Database…</source>
-      <translation type="unfinished" />
+      <translation>数据库…</translation>
     </message>
     <message>
       <source>Quit</source>
-      <translation type="unfinished" />
+      <translation>退出</translation>
     </message>
     <message>
       <source>First start: building the demo database (about two minutes)…</source>
@@ -678,7 +678,7 @@
     </message>
     <message>
       <source>Exported by</source>
-      <translation type="unfinished" />
+      <translation>导出人</translation>
     </message>
     <message>
       <source>Chain broken at event #{id}: {reason}. {n} events before it are intact (checked {time})</source>
@@ -805,6 +805,66 @@
       <translation>创建演示任务</translation>
     </message>
     <message>
+      <source>Task reopened</source>
+      <translation>任务重新打开</translation>
+    </message>
+    <message>
+      <source>Inspection approved</source>
+      <translation>检查审批通过</translation>
+    </message>
+    <message>
+      <source>Inspection returned for rework</source>
+      <translation>检查退回补充</translation>
+    </message>
+    <message>
+      <source>Inspection rejected</source>
+      <translation>检查被拒绝</translation>
+    </message>
+    <message>
+      <source>Inspection escalated to head office</source>
+      <translation>检查上报总行</translation>
+    </message>
+    <message>
+      <source>Inspection confirmed by head office</source>
+      <translation>总行复核确认</translation>
+    </message>
+    <message>
+      <source>Inspection sent back to the branch</source>
+      <translation>总行退回分行</translation>
+    </message>
+    <message>
+      <source>Approval settings set</source>
+      <translation>审批设置已修改</translation>
+    </message>
+    <message>
+      <source>Supervision order issued</source>
+      <translation>下发督导单</translation>
+    </message>
+    <message>
+      <source>Supervision order answered</source>
+      <translation>督导单已回复</translation>
+    </message>
+    <message>
+      <source>Supervision order closed</source>
+      <translation>督导单已办结</translation>
+    </message>
+    <message>
+      <source>Supervision order sent back</source>
+      <translation>督导单退回重办</translation>
+    </message>
+    <message>
+      <source>Report issued</source>
+      <translation>出具报告</translation>
+    </message>
+    <message>
+      <source>Report downloaded</source>
+      <translation>下载报告</translation>
+    </message>
+    <message>
+      <source>Authenticity checks failed</source>
+      <translation>真实性核查失败</translation>
+    </message>
+    <message>
       <source>Staff member</source>
       <translation>员工</translation>
     </message>
@@ -843,6 +903,14 @@
     <message>
       <source>Post-loan task</source>
       <translation>贷后任务</translation>
+    </message>
+    <message>
+      <source>Supervision order</source>
+      <translation>督导单</translation>
+    </message>
+    <message>
+      <source>Issued report</source>
+      <translation>已出具报告</translation>
     </message>
     <message>
       <source>Only: entity {id}</source>
@@ -944,111 +1012,111 @@
     <name>Connection</name>
     <message>
       <source>Off (disable)</source>
-      <translation type="unfinished" />
+      <translation>不加密(disable)</translation>
     </message>
     <message>
       <source>If the server offers it (prefer)</source>
-      <translation type="unfinished" />
+      <translation>服务器支持时加密(prefer)</translation>
     </message>
     <message>
       <source>Required (require)</source>
-      <translation type="unfinished" />
+      <translation>必须加密(require)</translation>
     </message>
     <message>
       <source>Required, certificate and name checked (verify-full)</source>
-      <translation type="unfinished" />
+      <translation>必须加密,并校验证书和主机名(verify-full)</translation>
     </message>
     <message>
       <source>Database connection</source>
-      <translation type="unfinished" />
+      <translation>数据库连接</translation>
     </message>
     <message>
       <source>This computer only (SQLite)</source>
-      <translation type="unfinished" />
+      <translation>仅本机使用(SQLite)</translation>
     </message>
     <message>
       <source>The bank's database server (PostgreSQL), shared by every desktop</source>
-      <translation type="unfinished" />
+      <translation>行内数据库服务器(PostgreSQL),各工作站共用</translation>
     </message>
     <message>
       <source>Server</source>
-      <translation type="unfinished" />
+      <translation>服务器</translation>
     </message>
     <message>
       <source>e.g. db.bank.internal or 10.1.2.3</source>
-      <translation type="unfinished" />
+      <translation>例如 db.bank.internal 或 10.1.2.3</translation>
     </message>
     <message>
       <source>Port</source>
-      <translation type="unfinished" />
+      <translation>端口</translation>
     </message>
     <message>
       <source>Database</source>
-      <translation type="unfinished" />
+      <translation>数据库</translation>
     </message>
     <message>
       <source>User</source>
-      <translation type="unfinished" />
+      <translation>用户名</translation>
     </message>
     <message>
       <source>Encryption (TLS)</source>
-      <translation type="unfinished" />
+      <translation>加密(TLS)</translation>
     </message>
     <message>
       <source>Password</source>
-      <translation type="unfinished" />
+      <translation>密码</translation>
     </message>
     <message>
       <source>The password is kept in this computer's credential store, never in a file. Leave it empty to keep the stored one.</source>
-      <translation type="unfinished" />
+      <translation>密码保存在本机操作系统的凭据库中,绝不写入文件。留空则沿用已保存的密码。</translation>
     </message>
     <message>
       <source>Test connection</source>
-      <translation type="unfinished" />
+      <translation>测试连接</translation>
     </message>
     <message>
       <source>Enter the server's name or address.</source>
-      <translation type="unfinished" />
+      <translation>请输入服务器名称或地址。</translation>
     </message>
     <message>
       <source>Enter the database's name.</source>
-      <translation type="unfinished" />
+      <translation>请输入数据库名称。</translation>
     </message>
     <message>
       <source>Enter the user name.</source>
-      <translation type="unfinished" />
+      <translation>请输入用户名。</translation>
     </message>
     <message>
       <source>Connected to {host}:{port} (PostgreSQL {version}).</source>
-      <translation type="unfinished" />
+      <translation>已连接到 {host}:{port}(PostgreSQL {version})。</translation>
     </message>
     <message>
       <source>Connecting to {host}:{port}…</source>
-      <translation type="unfinished" />
+      <translation>正在连接 {host}:{port}…</translation>
     </message>
     <message>
       <source>The database is empty: LoanSight will create its tables when it opens it.</source>
-      <translation type="unfinished" />
+      <translation>该数据库为空:LoanSight 打开时将自动建表。</translation>
     </message>
     <message>
       <source>Cannot connect to {host}:{port}: {reason}</source>
-      <translation type="unfinished" />
+      <translation>无法连接到 {host}:{port}:{reason}</translation>
     </message>
     <message>
       <source>The database was upgraded by a newer LoanSight (schema {revision}); this desktop has schema {current}. Please install the newer version of LoanSight.</source>
-      <translation type="unfinished" />
+      <translation>该数据库已由更新版本的 LoanSight 升级(结构版本 {revision});本工作站的结构版本为 {current}。请安装新版 LoanSight。</translation>
     </message>
     <message>
       <source>The password could not be kept in this computer's credential store ({reason}). It is used until LoanSight closes and asked for again next time.</source>
-      <translation type="unfinished" />
+      <translation>无法将密码保存到本机凭据库({reason})。本次运行期间仍可使用,下次启动时需重新输入。</translation>
     </message>
     <message>
       <source>Its schema ({revision}) will be upgraded to this desktop's ({current}) when it opens.</source>
-      <translation type="unfinished" />
+      <translation>打开时将把其结构版本({revision})升级到本工作站的版本({current})。</translation>
     </message>
     <message>
       <source>The schema is current ({revision}).</source>
-      <translation type="unfinished" />
+      <translation>数据库结构为最新({revision})。</translation>
     </message>
   </context>
   <context>
@@ -1103,15 +1171,15 @@
     </message>
     <message>
       <source>ID number</source>
-      <translation type="unfinished" />
+      <translation>身份证号</translation>
     </message>
     <message>
       <source>phone number</source>
-      <translation type="unfinished" />
+      <translation>电话号码</translation>
     </message>
     <message>
       <source>Show personal data</source>
-      <translation type="unfinished" />
+      <translation>显示个人信息</translation>
     </message>
     <message>
       <source>Dismiss the signal</source>
@@ -1251,7 +1319,7 @@
     </message>
     <message>
       <source>Legal representative ID</source>
-      <translation type="unfinished" />
+      <translation>法定代表人身份证号</translation>
     </message>
     <message>
       <source>Phone</source>
@@ -1303,7 +1371,7 @@
     </message>
     <message>
       <source>Show…</source>
-      <translation type="unfinished" />
+      <translation>显示…</translation>
     </message>
     <message>
       <source>Not scored by a health check yet</source>
@@ -1327,7 +1395,7 @@
     </message>
     <message>
       <source>Why do you need the full {what}? (required; recorded in the audit trail)</source>
-      <translation type="unfinished" />
+      <translation>为何需要查看完整的{what}？（必填，将记入审计日志）</translation>
     </message>
     <message>
       <source>tier {tier} on {date}</source>
@@ -1715,11 +1783,11 @@
     </message>
     <message>
       <source>The database was upgraded by a newer LoanSight (schema {revision}); this desktop has schema {current}. Please install the newer version of LoanSight.</source>
-      <translation type="unfinished" />
+      <translation>该数据库已由更新版本的 LoanSight 升级(结构版本 {revision});本工作站的结构版本为 {current}。请安装新版 LoanSight。</translation>
     </message>
     <message>
       <source>The connection to the database was lost while saving ({label}). LoanSight cannot tell whether the change was saved: look at the record again before repeating it.</source>
-      <translation type="unfinished" />
+      <translation>保存时与数据库的连接中断({label})。无法确定此次修改是否已保存:请先重新查看该记录,再决定是否重做。</translation>
     </message>
     <message>
       <source>The photo store cannot be written: {path}
@@ -2773,11 +2841,11 @@
     </message>
     <message>
       <source>Database…</source>
-      <translation type="unfinished" />
+      <translation>数据库…</translation>
     </message>
     <message>
       <source>This computer only, or the bank's database server</source>
-      <translation type="unfinished" />
+      <translation>仅本机,或行内数据库服务器</translation>
     </message>
     <message>
       <source>Checking…</source>
@@ -2841,7 +2909,7 @@
     </message>
     <message>
       <source>Database: {where}</source>
-      <translation type="unfinished" />
+      <translation>数据库:{where}</translation>
     </message>
     <message>
       <source>{name} ({no}), enter your password to continue.</source>
@@ -3991,7 +4059,7 @@ Database: {db}</source>
     </message>
     <message>
       <source>Database connection…</source>
-      <translation type="unfinished" />
+      <translation>数据库连接…</translation>
     </message>
     <message>
       <source>Map</source>
@@ -4067,7 +4135,7 @@ Database: {db}</source>
     </message>
     <message>
       <source>The new database connection is used the next time LoanSight starts.</source>
-      <translation type="unfinished" />
+      <translation>新的数据库连接将在 LoanSight 下次启动时生效。</translation>
     </message>
   </context>
   <context>
