@@ -312,20 +312,32 @@ def cmd_health_check(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
+    import getpass
+
     from data.health import today_cst
     from data.tasks import default_export_name, export_open_tasks
 
+    try:
+        os_user = getpass.getuser()
+    except (KeyError, OSError):  # no account name in a bare container
+        os_user = ""
+    context = {"os_user": os_user}
     db = _open(args.db)
     try:
-        with db.read_session() as s:
-            if args.out == "-":
-                count = export_open_tasks(s, sys.stdout)
-                return 0
-            out = Path(args.out or default_export_name(today_cst()))
-            tmp = out.with_name(out.name + ".part")
-            with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-                count = export_open_tasks(s, fh)
+        # a write transaction: the export is audited (who, what, how many) as it is made
+        if args.out == "-":
+            with db.write_session() as s:
+                count = export_open_tasks(s, sys.stdout, "cli", target="-", context=context)
+            return 0
+        out = Path(args.out or default_export_name(today_cst()))
+        tmp = out.with_name(out.name + ".part")
+        try:
+            with db.write_session() as s, tmp.open("w", encoding="utf-8", newline="\n") as fh:
+                count = export_open_tasks(s, fh, "cli", target=str(out.resolve()), context=context)
             tmp.replace(out)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     finally:
         db.dispose()
     print(f"{count} open tasks written to {out}")

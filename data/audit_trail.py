@@ -17,16 +17,21 @@ Rules:
   UTF-8 CSV with a byte-order mark, so Excel opens it with the Chinese intact, and writes it
   to a temporary file beside the target that replaces the target only when complete: a
   failed export leaves no half file. See :func:`csv_safe` for the formula-injection rule.
+* **Every export from a screen is watermarked and audited** (:func:`export_audit_trail`):
+  a last column names the viewer and the time on every row, and an ``EXPORT`` event (who,
+  what, how many rows, the file's SHA-256) is written in the same write transaction before
+  the file appears. :func:`export_csv` is the bare writer underneath.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +45,10 @@ from data.models import AuditEvent, Staff
 __all__ = [
     "AUDIT_SORT_KEYS",
     "CSV_COLUMNS",
+    "EXPORT_ACTION",
     "PAGE_SIZE",
     "TRAIL_ROLES",
+    "WATERMARK_COLUMN",
     "AuditChoices",
     "AuditFilter",
     "AuditRow",
@@ -52,9 +59,11 @@ __all__ = [
     "audit_page",
     "audit_sort_value",
     "csv_safe",
+    "export_audit_trail",
     "export_csv",
     "iter_audit",
     "verify_status",
+    "watermark_text",
     "write_csv",
 ]
 
@@ -82,6 +91,10 @@ _BEIJING = dt.timezone(dt.timedelta(hours=8))
 #: accept them as the ASCII ones
 _FORMULA_STARTS = frozenset("=+-@\t\r\n\0＝＋－＠")
 _EXPORT_BATCH = 2000
+#: the watermark column the audited export adds (its title may be translated)
+WATERMARK_COLUMN = "exported_by"
+#: the audit action of every export (audit trail CSV, open tasks for the mobile app)
+EXPORT_ACTION = "EXPORT"
 
 
 @dataclass(frozen=True)
@@ -374,17 +387,30 @@ def _csv_cells(row: AuditRow) -> list[Any]:
 
 
 def write_csv(
-    rows: Iterable[AuditRow], path: str | os.PathLike[str], header: Sequence[str] | None = None
+    rows: Iterable[AuditRow],
+    path: str | os.PathLike[str],
+    header: Sequence[str] | None = None,
+    *,
+    watermark: str | None = None,
+    watermark_title: str = WATERMARK_COLUMN,
+    before_replace: Callable[[int, str], None] | None = None,
 ) -> int:
     """Write ``rows`` to ``path`` as a UTF-8 CSV with a BOM, atomically; return how many.
 
-    ``header``: titles for :data:`CSV_COLUMNS` (default: those names). The file appears
-    only when complete; on any failure the temporary file is removed and the target, if it
-    existed, is left as it was."""
+    ``header``: titles for :data:`CSV_COLUMNS` (default: those names). ``watermark``: a
+    last column (titled ``watermark_title``) carrying that text on every row (see
+    :func:`export_audit_trail`). ``before_replace(rows, sha256)`` runs once the complete
+    file is on disk and before it takes the target's place (the audit event is written
+    there: if it fails, no file appears). The file appears only when complete; on any
+    failure the temporary file is removed and the target, if it existed, is left as it
+    was."""
     target = Path(path)
     titles = list(header) if header is not None else list(CSV_COLUMNS)
     if len(titles) != len(CSV_COLUMNS):
         raise ValueError(f"{len(CSV_COLUMNS)} column titles needed, got {len(titles)}")
+    if watermark is not None:
+        titles.append(watermark_title)
+    mark = [csv_safe(watermark)] if watermark is not None else []
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     n = 0
     try:
@@ -392,10 +418,12 @@ def write_csv(
             writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
             writer.writerow([csv_safe(t) for t in titles])
             for row in rows:
-                writer.writerow(_csv_cells(row))
+                writer.writerow(_csv_cells(row) + mark)
                 n += 1
             out.flush()
             os.fsync(out.fileno())
+        if before_replace is not None:
+            before_replace(n, hashlib.sha256(Path(tmp).read_bytes()).hexdigest())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -413,5 +441,69 @@ def export_csv(
     descending: bool = True,
     header: Sequence[str] | None = None,
 ) -> int:
-    """Export every event ``scope`` and ``flt`` select, in the given order; return how many."""
+    """Export every event ``scope`` and ``flt`` select, in the given order; return how many.
+    Neither watermarked nor audited: what users export goes through
+    :func:`export_audit_trail`."""
     return write_csv(iter_audit(session, scope, flt, sort=sort, descending=descending), path, header)
+
+
+def watermark_text(employee_no: str, name: str, at: dt.datetime) -> str:
+    """The viewer's watermark: who exported, and when (Beijing time). Data, not words: the
+    same in every language."""
+    return f"{employee_no} {name} {at.astimezone(_BEIJING):%Y-%m-%d %H:%M:%S} +08:00"
+
+
+def export_audit_trail(
+    session: Session,
+    viewer: Any,
+    flt: AuditFilter,
+    path: str | os.PathLike[str],
+    *,
+    sort: str = "id",
+    descending: bool = True,
+    header: Sequence[str] | None = None,
+    watermark_title: str = WATERMARK_COLUMN,
+) -> int:
+    """The audit trail screen's export, in the caller's write transaction: every event the
+    viewer's scope (``viewer``: a ``data.auth.UserSession``) and ``flt`` select, each row
+    watermarked with the viewer (:func:`watermark_text`, in a last column), and audited as
+    ``EXPORT`` (who, what, the filter, how many rows, the file's name and SHA-256) before
+    the file appears: no export without its audit event, no audit event without a file
+    unless the commit itself fails.
+
+    The watermark is a column, not a comment line: every row carries it (a row copied
+    elsewhere keeps it), and Excel, pandas and any strict CSV reader open the file as they
+    did before. Returns how many events were written."""
+    scope = AuditScope(viewer.role, viewer.employee_no)
+    now = audit.database_now(session)
+    mark = watermark_text(viewer.employee_no, viewer.name, now)
+    target = Path(path)
+
+    def record(rows: int, digest: str) -> None:
+        audit.append(
+            session,
+            viewer.employee_no,
+            EXPORT_ACTION,
+            "audit_trail",
+            target.name[:100],
+            {
+                "what": "audit_trail",
+                "rows": rows,
+                "filter": {k: str(v) for k, v in vars(flt).items() if v is not None},
+                "sort": sort,
+                "descending": descending,
+                "file": target.name,
+                "sha256": digest,
+                "watermark": mark,
+            },
+        )
+        session.flush()
+
+    return write_csv(
+        iter_audit(session, scope, flt, sort=sort, descending=descending),
+        target,
+        header,
+        watermark=mark,
+        watermark_title=watermark_title,
+        before_replace=record,
+    )

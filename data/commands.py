@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data import audit
+from data.errors import NotFound
 from data.models import Staff
 from data.security import LOGIN_ROLES, hash_password
 
@@ -42,12 +44,24 @@ class ReviewReasonRequired(ValueError):
     code = "REVIEW_REASON_REQUIRED"
 
 
-def review_signal(session: Session, signal_id: int, decision: str, reason: str, actor: str) -> None:
+def review_signal(
+    session: Session,
+    signal_id: int,
+    decision: str,
+    reason: str,
+    actor: str,
+    *,
+    scope: frozenset[str] | None = None,
+) -> None:
     """Record a risk manager's review of a signal: CONFIRMED (it counts fully in the health
     check) or DISMISSED (not at all); NEW puts it back unreviewed. Dismissing needs a
     reason. Audited with the old and new state; the score changes at the next health
-    check."""
-    from data.models import RiskSignal
+    check.
+
+    ``scope`` is the reviewer's (None: the whole bank): a reviewer may only review a signal
+    about a customer of a branch in it; any other signal (another branch's, or one matched
+    to no customer) is ``NotFound``, the same answer as a signal that does not exist."""
+    from data.models import Customer, RiskSignal
 
     if decision not in ("NEW", "CONFIRMED", "DISMISSED"):
         raise BadReviewDecision(decision)
@@ -57,6 +71,12 @@ def review_signal(session: Session, signal_id: int, decision: str, reason: str, 
     signal = session.get(RiskSignal, signal_id)
     if signal is None:
         raise UnknownSignal(signal_id)
+    if scope is not None:
+        branch = session.execute(
+            select(Customer.branch_code).where(Customer.customer_no == signal.customer_no)
+        ).scalar_one_or_none()
+        if branch is None or branch not in scope:
+            raise NotFound(what="signal", key=signal_id)
     old = signal.status
     signal.status = decision
     signal.review_reason = reason or None

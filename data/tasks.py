@@ -16,6 +16,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -111,11 +112,33 @@ def open_task_lines(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def export_open_tasks(session: Session, out: TextIO) -> int:
-    """Write the open tasks, one JSON object a line; returns how many."""
+def export_open_tasks(
+    session: Session, out: TextIO, actor: str, *, target: str = "-", context: dict[str, Any] | None = None
+) -> int:
+    """Write the open tasks, one JSON object a line, and audit the export (``EXPORT``: who,
+    what, how many rows, where to, and the SHA-256 of the text written) in the caller's
+    write transaction; returns how many.
+
+    The lines are exactly INTERCHANGE.md's: the file is the mobile app's input, so it
+    carries no watermark (any extra line or field would change that contract); who took it
+    is in the audit trail, which the file's hash ties to it. ``context`` adds facts for the
+    event (the command line's operating-system account, say)."""
+    from data import audit
+    from data.audit_trail import EXPORT_ACTION
+
     lines = open_task_lines(session)
-    for line in lines:
-        out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+    text = "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines)
+    details: dict[str, Any] = {
+        "what": "open_tasks",
+        "format": "jsonl",
+        "rows": len(lines),
+        "file": target,
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
+    details.update(context or {})
+    audit.append(session, actor, EXPORT_ACTION, "post_loan_task", "open_tasks", details)
+    session.flush()
+    out.write(text)
     return len(lines)
 
 

@@ -17,7 +17,7 @@ import html
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,6 +75,7 @@ FILTER_KEYS = (
 PINNED_KEYS = ("customer_no", "as_of", "previous_tier", "previous_as_of")
 _DATE_KEYS = ("as_of", "previous_as_of")
 REVIEWER_ROLES = ("HEAD_RISK", "BRANCH_APPROVER")
+UNMASK_ROLES = ("HEAD_RISK", "AUDITOR")  # as data.unmask.UNMASK_ROLES, which decides
 _TIER_QCOLOURS = {k: QColor(v) for k, v in TIER_COLOURS.items()}
 _LATE = QColor("#c62828")
 
@@ -136,6 +137,8 @@ class CustomersView(QWidget):
     open_requested = Signal(str)
     #: a signal review was written (signal id, decision)
     signal_reviewed = Signal(int, str)
+    #: one field of a customer was unmasked, audited (customer number, field)
+    unmasked = Signal(str, str)
 
     def __init__(
         self, runner: TaskRunner, user: Any, prefs: Preferences, parent: QWidget | None = None
@@ -150,10 +153,18 @@ class CustomersView(QWidget):
         self._plot: Any = None
         self.map: Any = None  # QtWebEngine starts when the Location tab is first shown
         self._map_customer: str | None = None  # whose points the map shows (fit on a change)
+        self._masked_id = ""  # the profile's legal representative ID, masked
+        self._revealed: dict[str, str] = {}  # field -> the full value unmasked for this profile
         self._build()
         self.runner.changed.connect(self._on_changed)
         self._load_choices()
         self.reload()
+
+    @property
+    def may_unmask(self) -> bool:
+        """Head-office risk managers and auditors may unmask one record's personal data, for
+        a reason, audited (data.unmask)."""
+        return bool(self.user.role in UNMASK_ROLES)
 
     @property
     def can_review(self) -> bool:
@@ -302,6 +313,7 @@ class CustomersView(QWidget):
         tabs = QTabWidget()
         self.summary = QTextBrowser()
         self.summary.setOpenLinks(False)
+        self.summary.anchorClicked.connect(self._on_summary_link)
         tabs.addTab(self.summary, _t("Summary"))
         self.loans = QTreeWidget()
         self.loans.setHeaderLabels(
@@ -474,11 +486,14 @@ class CustomersView(QWidget):
 
         def load(session: Any) -> Any:
             from data.customers import customer_profile
+            from data.unmask import masked
 
-            return customer_profile(session, customer_no, scope)
+            profile = customer_profile(session, customer_no, scope)
+            return profile, masked(session, scope, "customer", customer_no, "legal_rep_id")
 
-        def done(profile: Any) -> None:
+        def done(answer: Any) -> None:
             if self._profile_latest.is_current(token):
+                profile, self._masked_id = answer
                 self._show_profile(profile)
 
         def failed(error: BaseException) -> None:
@@ -497,9 +512,31 @@ class CustomersView(QWidget):
         self.runner.read(load, done, failed, label="customer profile", owner=self)
 
     def _show_profile(self, p: Any) -> None:
+        if self.profile is None or self.profile.customer_no != p.customer_no:
+            self._revealed = {}  # an unmasked value shows until the profile changes
         self.profile = p
         if self.order_button is not None:
             self.order_button.setEnabled(True)
+        self._show_summary(p)
+        self._show_loans(p)
+        self._show_signals(p)
+        self._show_inspections(p)
+        self._show_tasks(p)
+        self._show_trend()
+        self._show_location()
+
+    def _personal(self, field: str, masked_value: str) -> str:
+        """A personal-data cell: the masked value, or the full one this profile unmasked,
+        with a "Show…" link for the roles that may unmask (data.unmask)."""
+        e = html.escape
+        if field in self._revealed:
+            return f"<b>{e(self._revealed[field])}</b>"
+        if not masked_value or not self.may_unmask:
+            return e(masked_value)
+        link = f"<a href='unmask:{field}'>{e(_t('Show…'))}</a>"
+        return f"{e(masked_value)}&nbsp;&nbsp;{link}"
+
+    def _show_summary(self, p: Any) -> None:
         e = html.escape
         latest = p.latest
         colour = TIER_COLOURS.get(latest.tier if latest else "", UNTIERED_COLOUR)
@@ -546,23 +583,23 @@ class CustomersView(QWidget):
             (_t("Outstanding"), money(balance)),
             (_t("USCC"), p.uscc),
             (_t("Legal representative"), p.legal_rep),
-            (_t("Phone"), p.phone),
+        ]
+        personal = [
+            (_t("Legal representative ID"), self._personal("legal_rep_id", self._masked_id)),
+            (_t("Phone"), self._personal("phone", p.phone)),
+        ]
+        more = [
             (_t("Address"), p.address),
             (
                 _t("Location"),
                 f"{p.lat:.6f}, {p.lon:.6f} (WGS-84)" if p.lat is not None and p.lon is not None else "—",
             ),
         ]
+        cells = [(k, e(v)) for k, v in rows] + personal + [(k, e(v)) for k, v in more]
         parts.append("<table cellspacing='4'>")
-        parts += [f"<tr><td style='color:#555'>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in rows]
+        parts += [f"<tr><td style='color:#555'>{e(k)}</td><td>{v}</td></tr>" for k, v in cells]
         parts.append("</table>")
         self.summary.setHtml("".join(parts))
-        self._show_loans(p)
-        self._show_signals(p)
-        self._show_inspections(p)
-        self._show_tasks(p)
-        self._show_trend()
-        self._show_location()
 
     def _show_loans(self, p: Any) -> None:
         self.loans.clear()
@@ -806,6 +843,56 @@ class CustomersView(QWidget):
 
     # -- reviewing signals -----------------------------------------------------------------
 
+    # -- personal data ---------------------------------------------------------------------
+
+    def _on_summary_link(self, url: QUrl) -> None:
+        if url.scheme() == "unmask":
+            self.unmask_selected(url.path())
+
+    def ask_unmask_reason(self, field: str) -> str | None:
+        """Why the full value is needed (None: cancelled)."""
+        what = _t("ID number") if field == "legal_rep_id" else _t("phone number")
+        text, ok = QInputDialog.getText(
+            self,
+            _t("Show personal data"),
+            _t("Why do you need the full {what}? (required; recorded in the audit trail)").format(what=what),
+        )
+        if not ok:
+            return None
+        return str(text).strip()
+
+    def unmask_selected(self, field: str) -> None:
+        """Ask a reason, then show the full value of ``field`` for this profile only."""
+        if self.profile is None or not self.may_unmask:
+            return
+        reason = self.ask_unmask_reason(field)
+        while reason is not None and not reason:
+            reason = self.ask_unmask_reason(field)
+        if reason is None:
+            return
+        self.unmask(field, reason)
+
+    def unmask(self, field: str, reason: str) -> None:
+        """Read the full value (a write: audited in the same transaction) and show it until
+        the profile changes."""
+        if self.profile is None:
+            return
+        user, customer_no = self.user, self.profile.customer_no
+
+        def write(session: Any) -> Any:
+            from data.unmask import unmask
+
+            value = unmask(session, user, "customer", customer_no, field, reason)
+            return value, Changes(frozenset({"audit_events"}), (customer_no,), "unmask personal data")
+
+        def done(value: Any) -> None:
+            if self.profile is not None and self.profile.customer_no == customer_no:
+                self._revealed[field] = str(value)
+                self._show_summary(self.profile)
+                self.unmasked.emit(customer_no, field)
+
+        self.runner.write(write, done, label="unmask personal data", owner=self)
+
     def _selected_signal(self) -> Any:
         item = self.signals.currentItem()
         if item is None or self.profile is None:
@@ -856,7 +943,7 @@ class CustomersView(QWidget):
             from data.customers import signal_customer
 
             customer_no = signal_customer(session, signal_id, scope)
-            review_signal(session, signal_id, decision, reason, actor)
+            review_signal(session, signal_id, decision, reason, actor, scope=scope)
             return customer_no, Changes(frozenset({"risk_signals"}), (signal_id,), "review signal")
 
         def done(_customer_no: Any) -> None:

@@ -468,7 +468,7 @@ class SignalsView(QWidget):
             from data.signal_list import check_signal_visible
 
             check_signal_visible(session, signal_id, scope)
-            review_signal(session, signal_id, decision, reason, actor)
+            review_signal(session, signal_id, decision, reason, actor, scope=scope)
             return signal_id, Changes(frozenset({"risk_signals"}), (signal_id,), "review signal")
 
         def done(_signal_id: Any) -> None:

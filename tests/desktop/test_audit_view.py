@@ -158,7 +158,10 @@ def test_export_writes_every_matching_event(
     path, n = exported.args
     assert path == str(target) + ".csv"
     with examples_db.read_session() as s:
-        assert n == s.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+        # every event but the export's own, written in the export's transaction
+        assert n == s.execute(select(func.count()).select_from(AuditEvent)).scalar_one() - 1
+        last = s.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
+    assert (last.action, last.actor) == ("EXPORT", "H0002")
     assert view.status_label.text().startswith(f"Exported {n} events to ")
     assert view.export_button.isEnabled()
     raw = Path(path).read_bytes()
@@ -166,8 +169,10 @@ def test_export_writes_every_matching_event(
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0][0] == "Event"
+    assert rows[0][-1] == "Exported by"  # the viewer's watermark, on every row
+    assert all(r[-1].startswith("H0002 ") for r in rows[1:])
     assert len(rows) == n + 1
-    assert [int(r[0]) for r in rows[1:]] == _events(examples_db)
+    assert [int(r[0]) for r in rows[1:]] == _events(examples_db)[1:]
 
 
 def test_a_failed_export_says_so(

@@ -358,3 +358,48 @@ def test_workstation_lock_screen_can_log_out(qtbot: Any, workstation: Any) -> No
     assert not window.isVisible()
     qtbot.waitUntil(lambda: ws.login is not first_login and ws.login.isVisible(), timeout=10_000)
     assert ws.login.employee.text() == "H0001"  # the last user is offered again
+
+
+# --- the rules themselves, and how passwords are kept -----------------------------------------
+
+
+def test_the_lock_rule_is_five_failures_for_fifteen_minutes() -> None:
+    """The tests above use the constants; this pins the constants to the rule."""
+    assert (MAX_FAILED_LOGINS, LOCK_MINUTES) == (5, 15)
+
+
+def test_passwords_are_kept_as_salted_argon2id_hashes(examples_db: Any) -> None:
+    from argon2 import PasswordHasher
+
+    from data.security import hash_password, verify_password
+
+    with examples_db.read_session() as s:
+        hashes = {no: s.get(Staff, no).password_hash for no in ("H0001", "A0315")}
+    for stored in hashes.values():
+        assert stored is not None
+        assert stored.startswith("$argon2id$")  # the algorithm is named in the hash itself
+        assert PASSWORD not in stored
+        assert verify_password(stored, PASSWORD)
+        assert not verify_password(stored, PASSWORD + " ")
+        assert not PasswordHasher().check_needs_rehash(stored)  # today's parameters
+    assert hashes["H0001"] != hashes["A0315"]  # the same password, salted apart
+    assert hash_password(PASSWORD) != hash_password(PASSWORD)
+    # a password written into the column in clear (or any non-hash) never verifies
+    for not_a_hash in (PASSWORD, "", None, "$argon2id$v=19$broken"):
+        assert not verify_password(not_a_hash, PASSWORD)
+
+
+def test_the_lock_screen_counts_failures_like_the_login(examples_db: Any) -> None:
+    """Unlocking after idle is a login: five wrong passwords lock the account there too."""
+    from data.auth import check_password
+
+    for _ in range(MAX_FAILED_LOGINS):
+        with examples_db.write_session() as s:
+            assert not check_password(s, "A0315", "wrong")
+    with examples_db.write_session() as s:
+        assert not check_password(s, "A0315", PASSWORD)
+        assert s.get(Staff, "A0315").locked_until is not None
+    with examples_db.write_session() as s:
+        s.get(Staff, "A0315").locked_until = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    with examples_db.write_session() as s:
+        assert check_password(s, "A0315", PASSWORD)
