@@ -9,6 +9,7 @@ refused rather than guessed at.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.errors import DatabaseBusy, DatabaseTooNew, DatabaseUnreachable
@@ -25,6 +26,15 @@ from data.errors import DatabaseBusy, DatabaseTooNew, DatabaseUnreachable
 APP_NAME = "LoanSight"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _MIGRATION_LOCK_KEY = 7_316_001  # PostgreSQL advisory lock: one desktop migrates at a time
+#: the first half of a two-key advisory lock that serialises writers of one named thing
+#: (a bundle being imported) across desktops; the second half is a hash of the name
+_NAMED_LOCK_SPACE = 7_316_002
+#: how long a desktop waits for the server to accept a connection before saying so
+PG_CONNECT_TIMEOUT_S = 10
+#: PostgreSQL's ``application_name`` unless the URL sets one: a DBA sees who is connected
+PG_APPLICATION_NAME = "LoanSight"
+#: the TLS modes the connection dialog offers (libpq ``sslmode``)
+SSL_MODES = ("disable", "prefer", "require", "verify-full")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -86,7 +96,126 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    query = make_url(url).query
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    if "application_name" not in query:
+        connect_args["application_name"] = PG_APPLICATION_NAME
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=connect_args)
+
+
+def server_url(
+    *, host: str, port: int, database: str, user: str, password: str | None = None, sslmode: str = "prefer"
+) -> str:
+    """The SQLAlchemy URL of a PostgreSQL server (psycopg 3), with every part escaped.
+
+    The password goes into the returned string only: the caller keeps it in memory and
+    never writes it anywhere (the desktop keeps it in the operating system's credential
+    store). Without one, libpq's own means apply (``PGPASSWORD``, a ``.pgpass`` file)."""
+    if sslmode not in SSL_MODES:
+        raise ValueError(f"unknown sslmode {sslmode!r}")
+    return URL.create(
+        "postgresql+psycopg",
+        username=user or None,
+        password=password or None,
+        host=host,
+        port=port,
+        database=database,
+        query={"sslmode": sslmode},
+    ).render_as_string(hide_password=False)
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What a connection test learnt: the server's version and the schema it holds."""
+
+    server_version: str
+    #: the schema revision in the database, None for an empty database (it will be created)
+    revision: str | None
+    #: this desktop's newest schema revision
+    desktop_revision: str
+
+    @property
+    def too_new(self) -> bool:
+        return self.revision is not None and self.revision not in known_revisions()
+
+
+def probe_server(url: str) -> ServerInfo:
+    """Connect once (no pool, no migration) and tell what is there.
+
+    Raises ``DatabaseUnreachable`` with the server's own reason (wrong password, no such
+    database, refused, timed out) and the address without the password."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            version = str(conn.execute(text("SHOW server_version")).scalar_one())
+        revision = _current_revision(engine)
+    except DBAPIError as exc:
+        raise DatabaseUnreachable(url=_safe_url(engine), reason=_server_reason(exc)) from exc
+    finally:
+        engine.dispose()
+    return ServerInfo(version, revision, SCHEMA_HEAD)
+
+
+_LIBPQ_PREFIX = re.compile(
+    r'^(connection failed: )?(connection to server (at|on) "[^"]*"( \([^)]*\))?, port \d+ failed: )?'
+    r"(FATAL: +)?"
+)
+
+
+def _server_reason(exc: DBAPIError) -> str:
+    """The server's (or libpq's) reason, without the address the caller names anyway:
+    'Connection refused. Is the server running…', 'password authentication failed…'."""
+    lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
+    if lines:
+        lines[0] = _LIBPQ_PREFIX.sub("", lines[0])
+        lines[0] = lines[0][:1].upper() + lines[0][1:]
+    text_ = " ".join(line if line.endswith((".", "?", "!")) else line + "." for line in lines if line)
+    return text_ or type(exc.orig).__name__
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    """The database connection broke (the server restarted, the network dropped, an
+    administrator ended the session), as opposed to the database refusing the work.
+
+    SQLAlchemy marks an error it recognised as a disconnect with
+    ``connection_invalidated``; psycopg raises ``OperationalError`` for a connection that
+    died. SQLite's ``OperationalError`` (a locked database, a full disk) is never a lost
+    connection: there is no connection to lose."""
+    orig: BaseException | None
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        orig = exc.orig
+    else:
+        orig = exc
+    if orig is None or not type(orig).__module__.startswith("psycopg"):
+        return False
+    import psycopg
+
+    if not isinstance(orig, psycopg.OperationalError):
+        return False
+    # the server answered, with a transaction-level refusal: not a lost connection
+    return not is_transient_conflict(exc)
+
+
+def is_transient_conflict(exc: BaseException) -> bool:
+    """PostgreSQL rolled the transaction back because of another one (deadlock,
+    serialization failure): running the whole unit of work again is the cure."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    return getattr(orig, "sqlstate", None) in ("40001", "40P01")
+
+
+def lock_named(session: Session, name: str) -> None:
+    """Serialise the writers of one named thing across desktops until the transaction
+    ends: on PostgreSQL a transaction-level advisory lock; on SQLite nothing, a write
+    transaction (``BEGIN IMMEDIATE``) already holds the whole database."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:name))"),
+            {"space": _NAMED_LOCK_SPACE, "name": name},
+        )
 
 
 def _alembic_config(connection: Any = None) -> Any:
@@ -135,7 +264,13 @@ def _current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the current revision; refuse a database from a newer version."""
+    """Bring the schema to the current revision; refuse a database from a newer version.
+
+    Migrations run once per server: on PostgreSQL the upgrade runs under an advisory lock
+    held by its transaction, so of two desktops starting together one migrates and the
+    other waits, then finds the schema current (it reads the revision after the lock).
+    A revision this desktop does not know was written by a newer LoanSight: refused with
+    both revisions named, never guessed at."""
     if _current_revision(engine) == SCHEMA_HEAD:
         return
     from alembic import command
@@ -148,7 +283,7 @@ def migrate(engine: Engine) -> None:
         current = MigrationContext.configure(conn).get_current_heads()
         unknown = [rev for rev in current if rev not in known]
         if unknown:
-            raise DatabaseTooNew(url=_safe_url(engine), revision=", ".join(unknown))
+            raise DatabaseTooNew(url=_safe_url(engine), revision=", ".join(unknown), current=SCHEMA_HEAD)
         if set(current) != {head_revision()}:
             command.upgrade(_alembic_config(conn), "head")
 
