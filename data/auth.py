@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from data import audit
 from data.models import Branch, Staff
-from data.security import LOGIN_ROLES, verify_password
+from data.security import LOGIN_ROLES, hash_password, needs_rehash, verify_password
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -110,7 +110,12 @@ def authenticate(session: Session, employee_no: str, password: str) -> LoginResu
         return LoginResult(None, "BAD_CREDENTIALS", attempts_left=MAX_FAILED_LOGINS - staff.failed_logins)
     staff.failed_logins = 0
     staff.locked_until = None
-    audit.append(session, staff.employee_no, "LOGIN", "staff", staff.employee_no, {})
+    details = {}
+    if staff.password_hash and needs_rehash(staff.password_hash):
+        # the hash was made with weaker settings: the password is at hand, upgrade it
+        staff.password_hash = hash_password(password)
+        details["rehashed"] = True
+    audit.append(session, staff.employee_no, "LOGIN", "staff", staff.employee_no, details)
     return LoginResult(user_session(session, staff))
 
 

@@ -17,6 +17,14 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
+def needs_rehash(stored_hash: str) -> bool:
+    """Whether a hash was made with weaker parameters than the hasher uses now."""
+    try:
+        return bool(_HASHER.check_needs_rehash(stored_hash))
+    except (InvalidHashError, ValueError):
+        return False
+
+
 def verify_password(stored_hash: str | None, password: str) -> bool:
     if not stored_hash:
         return False

@@ -403,3 +403,27 @@ def test_the_lock_screen_counts_failures_like_the_login(examples_db: Any) -> Non
         s.get(Staff, "A0315").locked_until = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     with examples_db.write_session() as s:
         assert check_password(s, "A0315", PASSWORD)
+
+
+def test_a_hash_made_with_weaker_settings_is_upgraded_at_the_next_login(runner: Any) -> None:
+    """argon2's parameters rise over the years: a password hashed with old, weaker ones is
+    rehashed with today's when its owner next logs in (the password is at hand only then)."""
+    from argon2 import PasswordHasher
+
+    from data.auth import authenticate
+    from data.models import Staff
+    from data.security import needs_rehash
+    from tests.desktop.conftest import PASSWORD
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    with runner.db.write_session() as s:
+        s.get(Staff, "A0311").password_hash = weak
+    assert needs_rehash(weak)
+    with runner.db.write_session() as s:
+        assert authenticate(s, "A0311", PASSWORD).user is not None
+    with runner.db.read_session() as s:
+        upgraded = s.get(Staff, "A0311").password_hash
+    assert upgraded != weak
+    assert not needs_rehash(upgraded)
+    with runner.db.write_session() as s:
+        assert authenticate(s, "A0311", PASSWORD).user is not None
