@@ -42,6 +42,11 @@ def describe_known_error(error: BaseException) -> str | None:
 
     if isinstance(error, LoanSightError):
         p = error.params
+        if error.code == "DB_BUSY":
+            return _t(
+                "The database is busy: another program has held it for more than {timeout_s} s. "
+                "Nothing was saved; try again in a moment."
+            ).format(timeout_s=p.get("timeout_s", "?"))
         if error.code == "DB_UNREACHABLE":
             return _t("The database cannot be reached: {url}\n{reason}").format(**p)
         if error.code == "DB_TOO_NEW":

@@ -1776,6 +1776,10 @@
 {reason}</translation>
     </message>
     <message>
+      <source>The database is busy: another program has held it for more than {timeout_s} s. Nothing was saved; try again in a moment.</source>
+      <translation>数据库正忙：另一个程序占用已超过 {timeout_s} 秒。本次未保存任何内容，请稍后重试。</translation>
+    </message>
+    <message>
       <source>The database cannot be reached: {url}
 {reason}</source>
       <translation>无法连接数据库：{url}

@@ -420,3 +420,15 @@ def _describe(error: BaseException) -> str | None:
 
 def _is_known(error: BaseException) -> bool:
     return _describe(error) is not None
+
+
+def test_a_busy_database_is_worded_for_the_user(qtbot: Any) -> None:
+    """SQLite held by another program past the busy timeout: a known condition, told in
+    the user's words (nothing saved, try again), not the network message."""
+    from data.errors import DatabaseBusy
+
+    text = _describe(DatabaseBusy(url="sqlite:///x.db", timeout_s=5, reason="database is locked"))
+    assert text is not None
+    assert "busy" in text
+    assert "5" in text
+    assert "network" not in text
