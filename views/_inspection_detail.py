@@ -151,7 +151,8 @@ class InspectionDetailPanel(QWidget):
         self.report_button.setToolTip(_t("Make this inspection's PDF report in one click"))
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self._report)
-        tabs.setCornerWidget(self.report_button, Qt.Corner.TopRightCorner)
+        if self.user.role in ("HEAD_RISK", "BRANCH_APPROVER"):  # auditors issue no reports
+            tabs.setCornerWidget(self.report_button, Qt.Corner.TopRightCorner)
         self.tabs = tabs
         self.clear()
         return tabs

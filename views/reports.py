@@ -110,6 +110,8 @@ class ReportsView(QWidget):
         self.inspection_id: int | None = None
         self.history_rows: list[Any] = []
         self.busy = False
+        #: auditors read the issued reports; they issue none (they are read-only)
+        self.may_issue = user.role in ("HEAD_RISK", "BRANCH_APPROVER")
         self._build()
         self.runner.changed.connect(self._on_changed)
         self._load_units()
@@ -153,6 +155,8 @@ class ReportsView(QWidget):
         self.status.setWordWrap(True)
         row.addWidget(self.status, 1)
         form.addRow(row)
+        if not self.may_issue:
+            self.status.setText(_t("Read only: your role reads the issued reports and issues none."))
 
         preview_box = QGroupBox(_t("Preview of the first page"))
         pv = QVBoxLayout(preview_box)
@@ -235,7 +239,7 @@ class ReportsView(QWidget):
         ready = (supervision and self.unit_box.count() > 0) or (
             not supervision and self.inspection_id is not None
         )
-        self.make_button.setEnabled(ready and not self.busy)
+        self.make_button.setEnabled(ready and not self.busy and self.may_issue)
         self.open_button.setEnabled(self.current is not None)
         self.save_button.setEnabled(self.current is not None)
         self.download_button.setEnabled(bool(self.history.selectedItems()))
@@ -322,7 +326,7 @@ class ReportsView(QWidget):
 
     def make(self) -> None:
         """Make the chosen report on a worker, then issue it on the writer thread."""
-        if self.busy:
+        if self.busy or not self.may_issue:
             return
         kind = self.kind_box.currentData()
         lang = self.lang_box.currentData()

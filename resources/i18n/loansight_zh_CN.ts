@@ -3656,6 +3656,10 @@ Database: {db}</source>
       <translation>贷后检查报告</translation>
     </message>
     <message>
+      <source>Read only: your role reads the issued reports and issues none.</source>
+      <translation>只读：您的角色可查阅已出具的报告，不能出具报告。</translation>
+    </message>
+    <message>
       <source>Issued</source>
       <translation>出具时间</translation>
     </message>

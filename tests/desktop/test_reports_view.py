@@ -141,3 +141,22 @@ def test_the_inspection_detail_has_the_one_click_report(
     with qtbot.waitSignal(view.open_requested) as opened:
         view.detail.report_button.click()
     assert opened.args == [f"reports?inspection={view.detail.detail.id}"]
+
+
+def test_an_auditor_reads_the_issued_reports_and_issues_none(
+    qtbot: Any, runner: Any, user_for: Any, prefs: Any
+) -> None:
+    with runner.db.read_session() as s:
+        inspection_id = s.execute(
+            select(Inspection.id).where(Inspection.customer_no == "C0001000")
+        ).scalar_one()
+    head = _view(qtbot, runner, user_for("H0001"), prefs)
+    with qtbot.waitSignal(head.issued, timeout=60_000):
+        head.open_query(f"reports?inspection={inspection_id}")
+    auditor = _view(qtbot, runner, user_for("H0002"), prefs)
+    assert auditor.history.rowCount() == 1
+    assert not auditor.make_button.isEnabled()
+    assert "Read only" in auditor.status.text()
+    auditor.open_query(f"reports?inspection={inspection_id}")
+    assert not auditor.busy
+    assert len(_issued(runner.db)) == 1
