@@ -247,7 +247,7 @@ _ANSWERS = (
 def demo_orders(db: Database, today: dt.date, *, seed: int = 20261128, per_branch: int = 4) -> int:
     """Head office's supervision orders on some of the riskiest customers of each branch,
     made, answered and closed through the real commands (so every step is audited): some
-    still open (a few overdue), some answered and waiting for head office, some closed."""
+    still open, some answered and waiting for head office, some closed."""
     from data.auth import user_session
     from data.orders import answer_order, close_order, create_order
 
@@ -287,8 +287,9 @@ def demo_orders(db: Database, today: dt.date, *, seed: int = 20261128, per_branc
         ]
         for _rank, customer_no, visit in rng.sample(pool, min(per_branch, len(pool))):
             action, instruction = rng.choice(_ORDERS)
-            # due within two weeks, some already a few days past
-            due = today + dt.timedelta(days=rng.randint(-6, 14))
+            # issued today (the command stamps the time), due within two weeks: an order
+            # dated today yet already overdue would not be honest demo data
+            due = today + dt.timedelta(days=rng.randint(3, 14))
             with db.write_session() as s:
                 order_no = create_order(
                     s,
@@ -298,8 +299,7 @@ def demo_orders(db: Database, today: dt.date, *, seed: int = 20261128, per_branc
                     instruction=instruction,
                     due_on=due,
                     inspection_id=visit if action != "EXPLAIN" else None,
-                    # some were due days ago: the demo's orders were made over the past weeks
-                    today=min(due, today),
+                    today=today,
                 )
             made += 1
             fate = rng.random()
