@@ -178,7 +178,9 @@ def build_demo(
     db: Database, *, scale: str = "small", seed: int = 20261128, progress: Progress | None = None
 ) -> DemoResult:
     """Generate the demo's interchange files, import them, and give the demo users a password."""
-    today = dt.date.today()
+    from data.health import today_cst
+
+    today = today_cst()  # the bank's day (Beijing), whatever the machine's time zone
     from data.demo.generator import write_demo_files
 
     def gen_progress(done: int, total: int) -> None:
