@@ -50,6 +50,12 @@ def _date(text: str) -> Any:
 def build_parser() -> argparse.ArgumentParser:
     db = _db_parent()
     parser = argparse.ArgumentParser(prog="main.py", description="LoanSight 智能贷后督导工作台", parents=[db])
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="start, build a fresh demo database in a temporary folder, log in, open every screen, "
+        "make a report, quit; exit 0 when all of it worked (for builds and CI)",
+    )
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("import", parents=[db], help="pull files from folders, files or HTTP feeds")
@@ -442,8 +448,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _attach_console() -> None:
+    """The Windows build is a GUI program (no console window of its own), so Python has no
+    stdout or stderr there. Run from a command prompt (the headless commands, the smoke
+    test), it writes to that prompt's console instead."""
+    if sys.platform != "win32" or sys.stdout is not None:
+        return
+    import ctypes
+
+    if ctypes.windll.kernel32.AttachConsole(-1):  # type: ignore[attr-defined,unused-ignore]  # ATTACH_PARENT_PROCESS
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+        sys.stderr = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    if argv is None and len(sys.argv) > 1:
+        _attach_console()
     args = parser.parse_args(argv)
     commands = {
         "import": cmd_import,
@@ -457,6 +478,10 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "bench": cmd_bench,
     }
+    if args.smoke_test:
+        from desktop.smoke import run_smoke_test
+
+        return run_smoke_test()
     if args.command is None:
         from desktop.app import run_gui
 
@@ -475,5 +500,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    # a frozen Windows build starts the bank demo's worker processes as itself
+    multiprocessing.freeze_support()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     sys.exit(main())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import PureWindowsPath
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -36,6 +38,15 @@ from desktop.settings import (
 )
 from desktop.tasks import Changes, TaskRunner
 from widgets.map_tiles import TILE_CRSES, check_custom_template
+
+
+def native_folder(chosen: str, *, windows: bool = sys.platform == "win32") -> str:
+    """A folder as the user's system writes it. Qt's file dialog answers with forward
+    slashes on Windows too (``C:/贷后/照片``, ``//server/share/照片``); they are kept and shown
+    as Windows writes them (``C:\\贷后\\照片``, ``\\\\server\\share\\照片``), which is also what an
+    administrator compares against on another desktop. Nothing is resolved or made absolute,
+    so a UNC path stays a UNC path."""
+    return str(PureWindowsPath(chosen)) if windows and chosen else chosen
 
 
 def _t(text: str) -> str:
@@ -208,12 +219,12 @@ class SettingsDialog(QDialog):
     def _browse_store(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _t("Photo store"))
         if folder:
-            self.photo_store.setText(folder)
+            self.photo_store.setText(native_folder(folder))
 
     def _add_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _t("Add a source folder"))
         if folder:
-            self.sources.addItem(folder)
+            self.sources.addItem(native_folder(folder))
 
     def _add_url(self) -> None:
         url, ok = QInputDialog.getText(self, _t("Add feed URL"), _t("Feed base URL"))
