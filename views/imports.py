@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QDir, QLocale, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -195,7 +195,8 @@ class ImportsView(QWidget):
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _t("Import a folder"))
         if folder:
-            self.start_import([folder])
+            # as the system writes it: C:\贷后\照片, \\server\share\照片 (Qt answers with /)
+            self.start_import([QDir.toNativeSeparators(folder)])
 
     def start_import(self, sources: list[str]) -> None:
         from data.ingest.runner import Importer

@@ -40,12 +40,13 @@ BANK_NAME = {"zh": "河北银行", "en": "Bank of Hebei"}
 PAGE = A4
 MARGIN = 16 * mm
 
+_WINDOWS_FONTS = Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"  # Windows on any drive
 _CANDIDATES = (
     # Windows
-    ("C:/Windows/Fonts/msyh.ttc", 0),
-    ("C:/Windows/Fonts/msyh.ttf", 0),
-    ("C:/Windows/Fonts/simsun.ttc", 0),
-    ("C:/Windows/Fonts/simhei.ttf", 0),
+    (str(_WINDOWS_FONTS / "msyh.ttc"), 0),
+    (str(_WINDOWS_FONTS / "msyh.ttf"), 0),
+    (str(_WINDOWS_FONTS / "simsun.ttc"), 0),
+    (str(_WINDOWS_FONTS / "simhei.ttf"), 0),
     # Linux
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
