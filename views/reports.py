@@ -203,7 +203,7 @@ class ReportsView(QWidget):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((120, 170, 110, 150, 55, 45)):
+        for column, width in enumerate((115, 160, 95, 120, 45, 40)):
             self.history.setColumnWidth(column, width)
         self.history.itemSelectionChanged.connect(self._update_buttons)
         self.history.doubleClicked.connect(lambda _i: self.download_selected())
@@ -219,8 +219,9 @@ class ReportsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(history_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([PREVIEW_WIDTH + 80, 700])
         layout.addWidget(splitter, 1)
         self._update_form()
         self._update_buttons()
