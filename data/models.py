@@ -359,7 +359,12 @@ class PostLoanTask(Base):
     """
 
     __tablename__ = "post_loan_tasks"
-    __table_args__ = (Index("ix_post_loan_tasks_status_customer", "status", "customer_no"),)
+    __table_args__ = (
+        Index("ix_post_loan_tasks_status_customer", "status", "customer_no"),
+        # the dashboard's task counts: due in a period, and open past their date
+        Index("ix_post_loan_tasks_due_status", "due_on", "status"),
+        Index("ix_post_loan_tasks_status_due", "status", "due_on"),
+    )
 
     task_no: Mapped[str] = mapped_column(String(40), primary_key=True)
     customer_no: Mapped[str] = mapped_column(ForeignKey("customers.customer_no"), index=True)
