@@ -139,7 +139,8 @@ def hand_written(session: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
             "SUM(CASE WHEN t.due_on >= :s AND t.status = 'OPEN' AND t.due_on < :e THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN t.status = 'OPEN' AND t.due_on < :e THEN 1 ELSE 0 END) "
             "FROM post_loan_tasks t JOIN customers c ON c.customer_no = t.customer_no "
-            "WHERE t.status <> 'REPLACED' AND t.due_on <= :e GROUP BY c.branch_code, t.status"
+            "WHERE t.status <> 'REPLACED' AND ((t.due_on >= :s AND t.due_on <= :e) "
+            "OR (t.status = 'OPEN' AND t.due_on < :e)) GROUP BY c.branch_code, t.status"
         ),
         {"s": day(start), "e": day(end)},
     ):
