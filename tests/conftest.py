@@ -1,5 +1,14 @@
-"""Shared fixtures: a fresh database per test (SQLite file, or PostgreSQL when
-``LOANSIGHT_TEST_PG_URL`` is set), fresh data folders, and the spec's example files."""
+"""Shared fixtures: a fresh database per test on each backend, fresh data folders, and
+the spec's example files.
+
+The backends a run covers: ``--backend=sqlite|postgresql|both`` (or the environment
+variable ``LOANSIGHT_TEST_BACKEND``; default ``both``). PostgreSQL needs
+``LOANSIGHT_TEST_PG_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``);
+without it the PostgreSQL runs are skipped. Every test that asks for a database (``db``,
+and the desktop tests' copies of the template databases) runs once per backend, as
+``test_x[sqlite]`` and ``test_x[postgresql]``; tests that are about SQLite itself are
+marked ``sqlite_only`` and tests about the server ``pg``: ``--backend=postgresql`` leaves
+out the first, ``--backend=sqlite`` the second."""
 
 from __future__ import annotations
 
@@ -23,6 +32,68 @@ SHARED = REPO.parent / "shared"
 EXAMPLES = SHARED / "spec" / "examples"
 PG_URL = os.environ.get("LOANSIGHT_TEST_PG_URL")
 PG_SKIP_REASON = "LOANSIGHT_TEST_PG_URL is not set (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+BACKEND_CHOICES = ("sqlite", "postgresql", "both")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKEND_CHOICES,
+        default=None,
+        help="database backend(s) the tests run on (default: $LOANSIGHT_TEST_BACKEND, else both; "
+        "PostgreSQL needs LOANSIGHT_TEST_PG_URL)",
+    )
+
+
+def selected_backends(config: pytest.Config) -> tuple[str, ...]:
+    choice = config.getoption("--backend") or os.environ.get("LOANSIGHT_TEST_BACKEND") or "both"
+    if choice not in BACKEND_CHOICES:
+        raise pytest.UsageError(f"LOANSIGHT_TEST_BACKEND={choice!r}: use one of {', '.join(BACKEND_CHOICES)}")
+    return ("sqlite", "postgresql") if choice == "both" else (choice,)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    selected_backends(config)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that needs a database (through the ``backend`` fixture) runs on each
+    selected backend."""
+    if "backend" in metafunc.fixturenames:
+        params = [
+            pytest.param(b, marks=pytest.mark.pg) if b == "postgresql" else b
+            for b in selected_backends(metafunc.config)
+        ]
+        metafunc.parametrize("backend", params, indirect=True, scope="session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    backends = selected_backends(config)
+    keep, drop = [], []
+    for item in items:
+        if ("postgresql" not in backends and item.get_closest_marker("pg")) or (
+            "sqlite" not in backends and item.get_closest_marker("sqlite_only")
+        ):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests._pg import close_pg_databases
+
+    close_pg_databases()
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgresql``: the backend this run of the test is on."""
+    if request.param == "postgresql" and not PG_URL:
+        pytest.skip(PG_SKIP_REASON)
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)
@@ -67,10 +138,10 @@ def pg_url() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
     """A fresh database URL on each backend."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     return str(request.getfixturevalue("pg_url"))
 
@@ -87,6 +158,7 @@ def db(db_url: str, tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    """A SQLite database whatever the backend (for tests about SQLite itself)."""
     database = open_database(f"sqlite:///{tmp_path / 'test.db'}", data_dir=tmp_path / "data")
     try:
         yield database

@@ -5,13 +5,12 @@ after every step: four-eyes and roles hold for every decision, one decision per 
 and version, every decision follows the transition table, each revision's state and
 version agree with its decisions, every decision is audited, and the audit chain verifies.
 
-The examples database is built once per module and copied for every example."""
+The examples database is built once per module and backend and copied for every example."""
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -24,17 +23,17 @@ from sqlalchemy import func, select, update
 from data.approvals import DecisionConflict, NotCurrent, decide, load_settings, save_settings
 from data.audit import verify
 from data.auth import branch_scope
-from data.db import open_database
 from data.models import AuditEvent, Customer, Inspection, InspectionDecision, Staff
 from data.rules import approval as r
 from data.rules.approval import DecisionRefused
+from tests._templates import Template, clone, discard, new_template
 from tests.data._approval_bank import USERS, load_bank
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("approval-template")
-    db = open_database(f"sqlite:///{root / 'template.db'}", data_dir=root / "data")
+def template(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Template:
+    root = tmp_path_factory.mktemp(f"approval-template-{backend}")
+    db, template = new_template(backend, root, "approvals")
     try:
         bank = load_bank(db, root)
         # approvers who took part: 石家庄's approver went along on ex1002, head office's
@@ -48,11 +47,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
     finally:
         db.dispose()
-    return root
+    return template
 
 
 class ApprovalMachine(RuleBasedStateMachine):
-    template: Path
+    template: Template
     workdir: Path
     totals: Counter[str]
     _counter = itertools.count()
@@ -60,11 +59,7 @@ class ApprovalMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         folder = self.workdir / f"ex{next(self._counter)}"
-        folder.mkdir()
-        shutil.copy2(self.template / "template.db", folder / "t.db")
-        self.db = open_database(
-            f"sqlite:///{folder / 't.db'}", data_dir=folder / "data", migrate_schema=False
-        )
+        self.db = clone(self.template, folder)
         with self.db.read_session() as s:
             from data.auth import user_session
 
@@ -77,7 +72,7 @@ class ApprovalMachine(RuleBasedStateMachine):
         self.refusals: Counter[str] = Counter()
 
     def teardown(self) -> None:
-        self.db.dispose()
+        discard(self.db)
 
     def _current_ids(self) -> list[int]:
         with self.db.read_session() as s:

@@ -76,8 +76,8 @@ def test_verify_names_the_first_broken_event(db, statement, problem):
     assert result.events == 2
 
 
-def test_cli_audit_verify(tmp_path, examples_dir):
-    url = f"sqlite:///{tmp_path / 'a.db'}"
+def test_cli_audit_verify(db_url, tmp_path, examples_dir):
+    url = db_url
     db = open_database(url, data_dir=tmp_path / "d")
     Importer(db).run([str(examples_dir)])
     ok = subprocess.run(
@@ -104,6 +104,7 @@ def test_cli_audit_verify(tmp_path, examples_dir):
     assert "event 4" in bad.stdout
 
 
+@pytest.mark.sqlite_only  # SQLite's pragmas
 def test_sqlite_pragmas(sqlite_db):
     with sqlite_db.read_session() as s:
         assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -112,6 +113,7 @@ def test_sqlite_pragmas(sqlite_db):
         assert s.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
+@pytest.mark.sqlite_only  # the default database is a SQLite file
 def test_default_location_is_the_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("LOANSIGHT_DATA_DIR", str(tmp_path / "my data"))
     db = open_database()

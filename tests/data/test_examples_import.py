@@ -47,8 +47,8 @@ def test_same_content_in_new_bytes_is_unchanged(db, examples_dir, tmp_path):
     assert only.unchanged == 6
 
 
-def test_cli_json_shape_and_exit_codes(tmp_path, examples_dir):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_cli_json_shape_and_exit_codes(db_url, tmp_path, examples_dir):
+    url = db_url
     cmd = [sys.executable, str(REPO / "main.py"), "import", str(examples_dir), "--db", url, "--json"]
     run = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
     assert run.returncode == 0, run.stderr

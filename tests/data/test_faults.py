@@ -273,6 +273,7 @@ def complete_import(db: Database, source: Source, present: set[str]) -> None:
         assert s.execute(select(func.count()).select_from(Inspection)).scalar_one() == BUNDLES
 
 
+@pytest.mark.sqlite_only  # kills a SQLite writer, checks the file
 def test_import_killed_at_deterministic_points(source: Source, master_db: Path, tmp_path: Path) -> None:
     def fresh(name: str) -> tuple[Path, Path, list[str]]:
         path = tmp_path / f"{name}.db"
@@ -496,6 +497,7 @@ def check_decisions(db: Database, series: Series) -> int:
     return len(taken)
 
 
+@pytest.mark.sqlite_only  # kills a SQLite writer, checks the file
 def test_approvals_killed_at_deterministic_points(series: Series, tmp_path: Path) -> None:
     from tests.data._fault_child import run_decisions
 
@@ -612,6 +614,7 @@ def import_after_space_is_back(db: Database, zip_path: Path, built: BuiltBundle)
         assert hashlib.sha256(original.read_bytes()).hexdigest() == sha
 
 
+@pytest.mark.sqlite_only  # the limit hits the SQLite file too; the photo store is the same on PG
 def test_photo_store_on_a_full_disk_file_size_limit(
     master_db: Path, big_bundle: tuple[Path, BuiltBundle], tmp_path: Path
 ) -> None:
@@ -655,6 +658,7 @@ def tiny_filesystem(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
+@pytest.mark.sqlite_only  # about the photo store; its scratch database is a SQLite copy
 def test_photo_store_on_a_full_disk_tmpfs(
     master_db: Path, big_bundle: tuple[Path, BuiltBundle], tmp_path: Path, tiny_filesystem: Path, monkeypatch
 ) -> None:
@@ -747,6 +751,7 @@ def _markers(db: Database) -> list[str]:
         )
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock
 def test_sqlite_busy_past_the_timeout_is_a_clear_error_and_nothing_is_lost(
     busy_db: tuple[Database, Path], source: Source
 ) -> None:
@@ -783,6 +788,7 @@ def test_sqlite_busy_past_the_timeout_is_a_clear_error_and_nothing_is_lost(
     check_sqlite_file(path)
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock
 def test_sqlite_busy_within_the_timeout_just_waits(busy_db: tuple[Database, Path]) -> None:
     db, path = busy_db
     holder = LockHolder(path)

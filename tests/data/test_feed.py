@@ -239,14 +239,14 @@ def test_dropped_connection_fails_clearly_and_a_later_run_completes(db, feed):
     assert_everything_imported(db)
 
 
-def test_unreachable_feed_is_reported_and_saves_no_cursor(sqlite_db):
+def test_unreachable_feed_is_reported_and_saves_no_cursor(db):
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    report = Importer(sqlite_db).run([base])
+    report = Importer(db).run([base])
     assert report.exit_code != 0
     (only,) = report.files
     assert (only.path, only.status) == (base, "rejected")
     assert [e.code for e in only.errors] == ["FEED_UNREACHABLE"]
-    assert cursor_of(sqlite_db, base) is None
+    assert cursor_of(db, base) is None

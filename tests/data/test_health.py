@@ -356,8 +356,8 @@ def test_read_functions(bank):
     assert none == ()
 
 
-def test_cli_health_check_and_task_export(tmp_path, examples_dir):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_cli_health_check_and_task_export(db_url, tmp_path, examples_dir):
+    url = db_url
     main = [sys.executable, str(REPO / "main.py")]
     subprocess.run(
         [*main, "import", str(examples_dir / "master"), "--db", url, "--json"],

@@ -17,8 +17,8 @@ name the file and the line or field; never an exception out of ``Importer.run``,
 or 1; a rejected file leaves every data table's count as it was and the audit chain
 verifying; an accepted one has all its rows.
 
-One SQLite database per test holds the spec's imported examples (copied from a template
-made once per module); the examples of a test all run against it, each checked against a
+One database per test and backend holds the spec's imported examples (copied from a
+template made once per module and backend); the examples of a test all run against it, each checked against a
 snapshot taken just before it.
 
 The JPEG corpus is made at test time with Pillow (EXIF through ``Image.Exif``); the cases
@@ -37,8 +37,6 @@ import hashlib
 import io
 import itertools
 import json
-import shutil
-import sqlite3
 import struct
 import uuid
 import warnings
@@ -54,11 +52,12 @@ from PIL import Image, TiffImagePlugin
 from sqlalchemy import func, select
 
 from data.audit import verify
-from data.db import Database, open_database
+from data.db import Database
 from data.images import BadImage, _read_exif, fine_hash, inspect_jpeg, perceptual_hash
 from data.ingest.common import FileReport, decode_text, read_csv
 from data.ingest.runner import Importer, RunReport
 from data.models import Base, Inspection
+from tests._templates import Template, clone, discard, new_template
 from tests.data._bundles import BuiltBundle, build_bundle, zip_bundle
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
@@ -87,39 +86,33 @@ EXAMPLES_RUN: dict[str, int] = {}  # property -> examples run, printed at the en
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite database and data folder holding the spec's imported examples, made once."""
+def template(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """A database and data folder holding the spec's imported examples, made once per
+    backend."""
     if not EXAMPLES.is_dir():
         pytest.skip(f"the spec's examples are not at {EXAMPLES}")
-    root = tmp_path_factory.mktemp("hostile-template")
+    root = tmp_path_factory.mktemp(f"hostile-template-{backend}")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LOANSIGHT_DATA_DIR", str(root / "userdata"))
         mp.delenv("LOANSIGHT_DB", raising=False)
         mp.delenv("LOANSIGHT_PHOTO_DIR", raising=False)
-        database = open_database(f"sqlite:///{root / 'template.db'}", data_dir=root / "data")
+        database, template = new_template(backend, root, "hostile")
         try:
             report = Importer(database).run([str(EXAMPLES)])
         finally:
             database.dispose()
     assert report.exit_code == 0, [f.as_dict() for f in report.files]
-    return root
+    return template
 
 
 @contextlib.contextmanager
-def fresh_db(template: Path, target: Path) -> Iterator[Database]:
-    """A private copy of the template database (through SQLite's backup API)."""
-    target.mkdir(parents=True, exist_ok=True)
-    with (
-        contextlib.closing(sqlite3.connect(template / "template.db")) as src,
-        contextlib.closing(sqlite3.connect(target / "test.db")) as dst,
-    ):
-        src.backup(dst)
-    shutil.copytree(template / "data", target / "data")
-    database = open_database(f"sqlite:///{target / 'test.db'}", data_dir=target / "data")
+def fresh_db(template: Template, target: Path) -> Iterator[Database]:
+    """A private copy of the template database."""
+    database = clone(template, target)
     try:
         yield database
     finally:
-        database.dispose()
+        discard(database)
 
 
 def table_counts(db: Database) -> dict[str, int]:
@@ -378,7 +371,7 @@ def _expected_rows(m: dict[str, Any]) -> dict[str, int]:
 
 
 def test_any_manifest_mutation_imports_or_is_rejected_clearly(
-    template: Path, valid_bundle: BuiltBundle, tmp_path: Path
+    template: Template, valid_bundle: BuiltBundle, tmp_path: Path
 ) -> None:
     photos = {n: b for n, b in valid_bundle.files.items() if n != "manifest.json"}
     outcomes: dict[str, int] = {}
@@ -584,7 +577,7 @@ def _keys_present(db: Database, kind: str, keys: set[tuple[str, ...]]) -> set[tu
     return keys - stored
 
 
-def test_any_csv_mutation_imports_or_is_rejected_clearly(template: Path, tmp_path: Path) -> None:
+def test_any_csv_mutation_imports_or_is_rejected_clearly(template: Template, tmp_path: Path) -> None:
     outcomes: dict[str, int] = {}
     with fresh_db(template, tmp_path / "db") as db:
         importer = Importer(db)
@@ -996,7 +989,7 @@ def _bundle_with(photos: dict[str, bytes], seed: int) -> BuiltBundle:
     return build_bundle(0, seed=seed, edit=add, photo_bytes=photos)
 
 
-def test_bundle_of_unusual_jpegs_imports(template: Path, tmp_path: Path) -> None:
+def test_bundle_of_unusual_jpegs_imports(template: Template, tmp_path: Path) -> None:
     acceptable = [c for c in JPEG_CASES if not c.bad]
     photos = {f"photos/odd-{i:02d}.jpg": c.make(1000 + i) for i, c in enumerate(acceptable)}
     bundle = _bundle_with(photos, seed=9001)
@@ -1012,7 +1005,7 @@ def test_bundle_of_unusual_jpegs_imports(template: Path, tmp_path: Path) -> None
 
 @pytest.mark.parametrize("case", [c for c in JPEG_CASES if c.bad], ids=str)
 def test_bundle_with_a_broken_jpeg_is_rejected_naming_the_photo(
-    case: JpegCase, template: Path, tmp_path: Path
+    case: JpegCase, template: Template, tmp_path: Path
 ) -> None:
     photos = {"photos/ok.jpg": _jpeg(1), "photos/broken.jpg": case.make(2)}
     bundle = _bundle_with(photos, seed=9100 + JPEG_CASES.index(case))

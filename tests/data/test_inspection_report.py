@@ -55,8 +55,9 @@ def bank(db: Any, tmp_path: Any) -> Bank:
 
 
 @pytest.fixture
-def sqlite_bank(sqlite_db: Any, tmp_path: Any) -> Bank:
-    return load_bank(sqlite_db, tmp_path)
+def plain_bank(db: Any, tmp_path: Any) -> Bank:
+    """The bank with no decision taken yet, on each backend."""
+    return load_bank(db, tmp_path)
 
 
 def test_the_report_reads_back_with_names_masks_hashes_and_pages(bank: Bank) -> None:
@@ -110,9 +111,9 @@ def test_the_report_reads_back_with_names_masks_hashes_and_pages(bank: Bank) -> 
         assert f"{user.name}（{user.employee_no}）" in flat
 
 
-def test_text_prints_literally_and_abnormal_answers_are_marked(sqlite_bank: Bank) -> None:
-    inspection_id = sqlite_bank.ids["ex1001"]
-    with sqlite_bank.db.write_session() as s:
+def test_text_prints_literally_and_abnormal_answers_are_marked(plain_bank: Bank) -> None:
+    inspection_id = plain_bank.ids["ex1001"]
+    with plain_bank.db.write_session() as s:
         insp = s.get(Inspection, inspection_id)
         assert insp is not None
         s.execute(
@@ -123,16 +124,16 @@ def test_text_prints_literally_and_abnormal_answers_are_marked(sqlite_bank: Bank
             .where(ChecklistAnswer.inspection_id == inspection_id, ChecklistAnswer.code == "OPS-01")
             .values(abnormal=True, remark="<i>停产</i> & =SUM(A1)")
         )
-    _, pdf, _ = make_inspection_report(sqlite_bank.db, inspection_id, sqlite_bank.user("H0001"), issue=False)
+    _, pdf, _ = make_inspection_report(plain_bank.db, inspection_id, plain_bank.user("H0001"), issue=False)
     everything = _flat("".join(_pages(pdf)))
     assert "=1+1<b>&amp;公司" in everything
     assert "<i>停产</i>&=SUM(A1)" in everything
     assert "【异常】" + _flat(checklist_text().questions["OPS-01"][0]) in everything
 
 
-def test_english_words(sqlite_bank: Bank) -> None:
+def test_english_words(plain_bank: Bank) -> None:
     _, pdf, pages = make_inspection_report(
-        sqlite_bank.db, sqlite_bank.ids["ex1000"], sqlite_bank.user("H0001"), issue=False, lang="en"
+        plain_bank.db, plain_bank.ids["ex1000"], plain_bank.user("H0001"), issue=False, lang="en"
     )
     texts = _pages(pdf)
     assert "Post-loan inspection report" in texts[0]
@@ -140,16 +141,16 @@ def test_english_words(sqlite_bank: Bank) -> None:
     assert "Appendix: integrity" in "".join(texts)
 
 
-def test_out_of_scope_is_refused(sqlite_bank: Bank) -> None:
-    tangshan = sqlite_bank.user("A0315")
+def test_out_of_scope_is_refused(plain_bank: Bank) -> None:
+    tangshan = plain_bank.user("A0315")
     with pytest.raises(NotFound):
-        make_inspection_report(sqlite_bank.db, sqlite_bank.ids["ex1000"], tangshan)
-    with sqlite_bank.db.read_session() as s:
+        make_inspection_report(plain_bank.db, plain_bank.ids["ex1000"], tangshan)
+    with plain_bank.db.read_session() as s:
         with pytest.raises(NotFound):
-            inspection_report_data(s, sqlite_bank.ids["ex1000"], tangshan.scope)
+            inspection_report_data(s, plain_bank.ids["ex1000"], tangshan.scope)
         assert s.execute(select(IssuedReport)).first() is None
     # within its own branch it works
-    _, pdf, _ = make_inspection_report(sqlite_bank.db, sqlite_bank.ids["t1005"], tangshan, issue=False)
+    _, pdf, _ = make_inspection_report(plain_bank.db, plain_bank.ids["t1005"], tangshan, issue=False)
     assert pdf.startswith(b"%PDF")
 
 
@@ -173,16 +174,16 @@ def test_issuing_stores_the_bytes_and_audits(bank: Bank) -> None:
         assert event.actor == "A0311"
 
 
-def test_find_inspection(sqlite_bank: Bank) -> None:
-    with sqlite_bank.db.read_session() as s:
-        assert find_inspection(s, sqlite_bank.bundles["ex1002"]) == sqlite_bank.ids["ex1002"]
+def test_find_inspection(plain_bank: Bank) -> None:
+    with plain_bank.db.read_session() as s:
+        assert find_inspection(s, plain_bank.bundles["ex1002"]) == plain_bank.ids["ex1002"]
         with pytest.raises(NotFound):
             find_inspection(s, "00000000-0000-4000-8000-000000000000")
 
 
-def test_a_missing_original_is_said_not_hidden(sqlite_bank: Bank) -> None:
-    with sqlite_bank.db.read_session() as s:
-        data = inspection_report_data(s, sqlite_bank.ids["ex1002"], None)
+def test_a_missing_original_is_said_not_hidden(plain_bank: Bank) -> None:
+    with plain_bank.db.read_session() as s:
+        data = inspection_report_data(s, plain_bank.ids["ex1002"], None)
     out = io.BytesIO()
     viewer = Viewer("审计员", "U0001", data.submitted_at)
     pages = render_inspection_pdf(data, out, viewer=viewer, document_no="JC-TEST", photo_paths={})
@@ -231,13 +232,13 @@ def tile_server() -> Iterator[tuple[str, list[str]]]:
 
 
 def test_tiles_are_drawn_under_the_track_when_the_server_answers(
-    sqlite_bank: Bank, tile_server: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+    plain_bank: Bank, tile_server: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     url, asked = tile_server
-    with sqlite_bank.db.read_session() as s:
-        data = inspection_report_data(s, sqlite_bank.ids["ex1000"], None)
+    with plain_bank.db.read_session() as s:
+        data = inspection_report_data(s, plain_bank.ids["ex1000"], None)
     _, used = trajectory_drawing(data.map, 500, 300, "zh", TileSource(url, timeout_s=10))
     assert used
     assert asked
@@ -250,14 +251,14 @@ def test_tiles_are_drawn_under_the_track_when_the_server_answers(
     assert "底图：GCJ02瓦片" in _flat("".join(_pages(out.getvalue())))
 
 
-def test_an_unreachable_tile_server_gives_the_schematic_quickly(sqlite_bank: Bank) -> None:
+def test_an_unreachable_tile_server_gives_the_schematic_quickly(plain_bank: Bank) -> None:
     import socket
 
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with sqlite_bank.db.read_session() as s:
-        data = inspection_report_data(s, sqlite_bank.ids["ex1000"], None)
+    with plain_bank.db.read_session() as s:
+        data = inspection_report_data(s, plain_bank.ids["ex1000"], None)
     started = time.perf_counter()
     _, used = trajectory_drawing(
         data.map, 500, 300, "zh", TileSource(f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png", timeout_s=1)
@@ -266,19 +267,19 @@ def test_an_unreachable_tile_server_gives_the_schematic_quickly(sqlite_bank: Ban
     assert time.perf_counter() - started < 5
 
 
-def test_the_tier_and_signals_are_those_at_the_time_of_the_inspection(sqlite_bank: Bank) -> None:
+def test_the_tier_and_signals_are_those_at_the_time_of_the_inspection(plain_bank: Bank) -> None:
     import datetime as dt
 
     from data.models import HealthScore, RiskSignal
 
-    inspection_id = sqlite_bank.ids["ex1000"]
-    user = sqlite_bank.user("H0001")
-    with sqlite_bank.db.read_session() as s:
+    inspection_id = plain_bank.ids["ex1000"]
+    user = plain_bank.user("H0001")
+    with plain_bank.db.read_session() as s:
         data = inspection_report_data(s, inspection_id, None)
     # scored on 2026-11-28 and signalled on 11-07 and 11-12: after the visit of 11-02
     assert data.tier is None
     assert data.signals == ()
-    with sqlite_bank.db.write_session() as s:
+    with plain_bank.db.write_session() as s:
         s.execute(
             update(HealthScore)
             .where(HealthScore.customer_no == "C0001000")
@@ -292,13 +293,13 @@ def test_the_tier_and_signals_are_those_at_the_time_of_the_inspection(sqlite_ban
             .where(RiskSignal.id == first)
             .values(detected_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
         )
-    with sqlite_bank.db.read_session() as s:
+    with plain_bank.db.read_session() as s:
         data = inspection_report_data(s, inspection_id, None)
     assert data.tier is not None
     assert data.tier.tier == "YELLOW"
     assert data.tier.as_of == dt.date(2026, 11, 1)
     assert len(data.signals) == data.signals_total == 1
-    _, pdf, _ = make_inspection_report(sqlite_bank.db, inspection_id, user, issue=False)
+    _, pdf, _ = make_inspection_report(plain_bank.db, inspection_id, user, issue=False)
     everything = _flat("".join(_pages(pdf)))
     assert "风险分层：黄色" in everything
     assert "共发现风险信号1条" in everything

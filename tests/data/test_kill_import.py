@@ -116,11 +116,9 @@ def pg_targets(
     return fresh
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def targets(
-    request: pytest.FixtureRequest, tmp_path: Path, source: Source
-) -> Iterator[Callable[[str], Target]]:
-    if request.param == "sqlite":
+@pytest.fixture
+def targets(backend: str, tmp_path: Path, source: Source) -> Iterator[Callable[[str], Target]]:
+    if backend == "sqlite":
         yield sqlite_targets(tmp_path, source)
         return
     pg_base = os.environ.get("LOANSIGHT_TEST_PG_URL")
@@ -249,8 +247,7 @@ def complete(db: Database, source: Source, present: set[str]) -> None:
     assert c["track_points"] == sum(len(b.manifest["track"]["points"]) for b in source.bundles.values())
 
 
-def test_import_killed_at_random_moments_leaves_a_consistent_database(targets, source, tmp_path, request):
-    backend = request.node.callspec.params["targets"]
+def test_import_killed_at_random_moments_leaves_a_consistent_database(targets, source, tmp_path, backend):
     iterations = 10 if backend == "sqlite" else 4
 
     # uninterrupted runs: how long a full import takes (the slower of two, so that a fast

@@ -1,16 +1,19 @@
 """Fixtures for the desktop tests: databases with data in them, a task runner, fresh
 preferences and logged-in users.
 
-Building data is the slow part, so it is built once per test session as *templates*
-(a SQLite file and its data folder) and every test gets its own copy:
+Building data is the slow part, so it is built once per test session and backend as
+*templates* (a SQLite file, or a PostgreSQL template database, and its data folder) and
+every test gets its own copy (a file copy, or ``CREATE DATABASE … TEMPLATE …``, dropped
+after the test):
 
 * the examples template: the spec's example files imported, and passwords set for the
   users who log in (H0001 head-office risk, A0311 / A0315 branch approvers, H0002 auditor);
 * the big template: the examples plus 430 generated inspections (250 under 0315 唐山分行,
   180 under 0311 石家庄分行, every kind), enough for three pages of 200 in the list.
 
-Only the template builds relax durability (no fsync, ``synchronous=OFF``): they are
-fixture data. The databases the tests use are opened by ``open_database`` as shipped.
+Only the template builds relax durability (no fsync, ``synchronous=OFF``, PostgreSQL's
+``synchronous_commit=off``): they are fixture data. The databases the tests use are opened
+by ``open_database`` as shipped.
 """
 
 from __future__ import annotations
@@ -19,15 +22,15 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from data.db import Database, open_database
+from data.db import Database
+from tests._templates import Template, clone, discard, new_template
 from tests.conftest import EXAMPLES
 
 PASSWORD = "Correct-Horse-42"
@@ -43,36 +46,6 @@ BIG_PER_CUSTOMER = {
     "C0001005": 125,
 }
 BIG_TOTAL = 3 + sum(BIG_PER_CUSTOMER.values())  # the three example bundles + generated ones
-
-
-@dataclass(frozen=True)
-class Template:
-    db_file: Path
-    data_dir: Path
-
-
-def clone(template: Template, folder: Path, *, share_photos: bool = False) -> Database:
-    """A private copy of a template database (file and data folder), opened as shipped.
-
-    ``share_photos`` links the template's photo store instead of copying its thousand-odd
-    files, for tests that only read photos (thumbnails are still made per copy)."""
-    folder.mkdir(parents=True)
-    db_file = folder / "loansight.db"
-    shutil.copy2(template.db_file, db_file)
-    if share_photos:
-        (folder / "data").mkdir()
-        (folder / "data" / "photos").symlink_to(template.data_dir / "photos", target_is_directory=True)
-    else:
-        shutil.copytree(template.data_dir, folder / "data")
-    return open_database(f"sqlite:///{db_file}", data_dir=folder / "data")
-
-
-def _fast_for_fixture_data(db: Database) -> None:
-    @event.listens_for(db.engine, "connect")
-    def _no_sync(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.execute("PRAGMA synchronous=OFF")
-
-    db.engine.dispose()
 
 
 def _import_quickly(db: Database, sources: list[str]) -> Any:
@@ -106,32 +79,55 @@ def kind_edit(kind: str) -> Callable[[dict[str, Any]], None]:
 
 
 @pytest.fixture(scope="session")
-def examples_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+def _templates() -> dict[tuple[str, str], Template]:
+    """The templates built so far this session, by (what, backend)."""
+    return {}
+
+
+def _examples_template(
+    backend: str, templates: dict[tuple[str, str], Template], tmp_path_factory: pytest.TempPathFactory
+) -> Template:
+    if ("examples", backend) in templates:
+        return templates["examples", backend]
     if not EXAMPLES.is_dir():
         pytest.skip(f"the spec's examples are not at {EXAMPLES}")
     from data.commands import set_password
 
-    root = tmp_path_factory.mktemp("examples-template")
+    root = tmp_path_factory.mktemp(f"examples-template-{backend}")
     source = root / "examples"
     shutil.copytree(EXAMPLES, source)
-    db = open_database(f"sqlite:///{root / 'loansight.db'}", data_dir=root / "data")
+    db, template = new_template(backend, root, "examples")
     try:
-        _fast_for_fixture_data(db)
         report = _import_quickly(db, [str(source)])
         assert report.exit_code == 0, report.as_dict()
         with db.write_session() as s:
             for no in LOGIN_USERS:
                 set_password(s, no, PASSWORD, actor="ADMIN")
     finally:
-        db.dispose()
-    return Template(root / "loansight.db", root / "data")
+        db.dispose()  # CREATE DATABASE … TEMPLATE needs the template to have no connection
+    templates["examples", backend] = template
+    return template
 
 
 @pytest.fixture(scope="session")
-def big_template(tmp_path_factory: pytest.TempPathFactory, examples_template: Template) -> Template:
+def examples_template(
+    backend: str, _templates: dict[tuple[str, str], Template], tmp_path_factory: pytest.TempPathFactory
+) -> Template:
+    return _examples_template(backend, _templates, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def big_template(
+    backend: str,
+    _templates: dict[tuple[str, str], Template],
+    tmp_path_factory: pytest.TempPathFactory,
+    examples_template: Template,
+) -> Template:
+    if ("big", backend) in _templates:
+        return _templates["big", backend]
     from tests.data._bundles import build_bundle
 
-    root = tmp_path_factory.mktemp("big-template")
+    root = tmp_path_factory.mktemp(f"big-template-{backend}")
     bundles = root / "bundles"
     n = 0
     for customer, count in BIG_PER_CUSTOMER.items():
@@ -144,27 +140,31 @@ def big_template(tmp_path_factory: pytest.TempPathFactory, examples_template: Te
                 edit=kind_edit(TEMPLATE_KINDS[n % len(TEMPLATE_KINDS)]),
             ).write(bundles, f"b{n:04d}.zip")
             n += 1
-    db = clone(examples_template, root / "db")
+    db, template = new_template(backend, root / "db", "big", copy_of=examples_template)
     try:
-        _fast_for_fixture_data(db)
         report = _import_quickly(db, [str(bundles)])
         assert report.exit_code == 0, [(f.path, f.errors) for f in report.files if f.status != "imported"]
     finally:
         db.dispose()
-    return Template(root / "db" / "loansight.db", root / "db" / "data")
+    _templates["big", backend] = template
+    return template
 
 
 @pytest.fixture(scope="session")
-def _users(examples_template: Template, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def _users(
+    _templates: dict[tuple[str, str], Template], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """The users' sessions: plain values, the same on every backend (read from SQLite)."""
     from data.auth import user_session
     from data.models import Staff
 
-    db = clone(examples_template, tmp_path_factory.mktemp("users") / "db")
+    template = _examples_template("sqlite", _templates, tmp_path_factory)
+    db = clone(template, tmp_path_factory.mktemp("users") / "db")
     try:
         with db.read_session() as s:
             return {staff.employee_no: user_session(s, staff) for staff in s.scalars(select(Staff))}
     finally:
-        db.dispose()
+        discard(db)
 
 
 @pytest.fixture
@@ -173,23 +173,35 @@ def user_for(_users: dict[str, Any]) -> Callable[[str], Any]:
     return _users.__getitem__
 
 
+def _stop_runners_on(request: pytest.FixtureRequest, database: Database) -> None:
+    """Stop the test's runners on ``database`` before it goes: a task still running
+    would hold a connection past the end of its database."""
+    factory = request.node.funcargs.get("make_runner")
+    if isinstance(factory, RunnerFactory):
+        factory.stop_runners_on(database)
+
+
 @pytest.fixture
-def examples_db(examples_template: Template, tmp_path: Path) -> Iterator[Database]:
+def examples_db(
+    examples_template: Template, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Database]:
     database = clone(examples_template, tmp_path / "examples-db")
     try:
         yield database
     finally:
-        database.dispose()
+        _stop_runners_on(request, database)
+        discard(database)
 
 
 @pytest.fixture
-def big_db(big_template: Template, tmp_path: Path) -> Iterator[Database]:
+def big_db(big_template: Template, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A copy of the big database; its photo store is the template's (read it only)."""
     database = clone(big_template, tmp_path / "big-db", share_photos=True)
     try:
         yield database
     finally:
-        database.dispose()
+        _stop_runners_on(request, database)
+        discard(database)
 
 
 @pytest.fixture
@@ -224,6 +236,12 @@ class RunnerFactory:
         """Wait until every task has been answered (and its answer shown)."""
         for runner, _errors in self.runners:
             self.qtbot.waitUntil(lambda r=runner: r.running() == 0, timeout=20_000)
+
+    def stop_runners_on(self, db: Any) -> None:
+        for runner, _errors in self.runners:
+            if runner.db is db:
+                self.qtbot.waitUntil(lambda r=runner: r.running() == 0, timeout=20_000)
+                runner.shutdown(wait=True)
 
     def close(self) -> None:
         self.settle()

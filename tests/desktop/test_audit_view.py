@@ -101,7 +101,8 @@ def test_chain_status_verified_then_broken(
 
     # what an attacker with database rights would do: drop the guard, alter an event
     with examples_db.write_session() as s:
-        s.execute(text("DROP TRIGGER audit_events_no_update"))
+        on = " ON audit_events" if examples_db.dialect == "postgresql" else ""
+        s.execute(text(f"DROP TRIGGER audit_events_no_update{on}"))
         s.execute(text('UPDATE audit_events SET details = \'{"why":"nothing"}\' WHERE id = 3'))
     with qtbot.waitSignal(view.verified, timeout=20_000) as verified:
         view.verify_button.click()

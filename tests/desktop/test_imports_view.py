@@ -4,14 +4,13 @@ a second pull of the same files, a broken bundle in the quarantine, and who may 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QTableWidget
 
-from data.db import Database, open_database
+from data.db import Database
 from views.imports import ImportsView
 from widgets.labels import file_kind_name
 
@@ -20,13 +19,9 @@ FILE_COLUMNS = ["File", "Kind", "Status", "Imported", "Unchanged", "Rejected", "
 
 
 @pytest.fixture
-def fresh_db(tmp_path: Path) -> Iterator[Database]:
+def fresh_db(db: Database) -> Database:
     """A brand-new, empty database (schema only)."""
-    database = open_database(f"sqlite:///{tmp_path / 'fresh.db'}", data_dir=tmp_path / "fresh-data")
-    try:
-        yield database
-    finally:
-        database.dispose()
+    return db
 
 
 @pytest.fixture
