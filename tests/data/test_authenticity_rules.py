@@ -250,7 +250,9 @@ def test_duplicate_photo_of_an_earlier_inspection(distance: int, identical: bool
         (NEAR_DUPLICATE_MAX_DISTANCE, False, False),
     ],
 )
-def test_across_categories_a_near_duplicate_must_be_closer(distance: int, identical: bool, flagged: bool) -> None:
+def test_across_categories_a_near_duplicate_must_be_closer(
+    distance: int, identical: bool, flagged: bool
+) -> None:
     match = PhotoMatch("p1", peer(), "p2", distance, identical, same_category=False)
     assert codes(check_duplicates(visit(), [match], T)) == (["DUPLICATE_PHOTO"] if flagged else [])
 

@@ -34,9 +34,11 @@ def test_inspection_map_data_carries_track_photos_and_distances(imported):
     with imported.read_session() as s:
         insp = s.execute(select(Inspection).order_by(Inspection.id)).scalars().first()
         data = inspection_map_data(s, insp.id, None)
-        points = s.execute(
-            select(TrackPoint).where(TrackPoint.inspection_id == insp.id).order_by(TrackPoint.seq)
-        ).scalars().all()
+        points = (
+            s.execute(select(TrackPoint).where(TrackPoint.inspection_id == insp.id).order_by(TrackPoint.seq))
+            .scalars()
+            .all()
+        )
         photos = s.execute(select(Photo).where(Photo.inspection_id == insp.id)).scalars().all()
     assert [p.event for p in data.track] == [p.event for p in points]
     assert data.checkin is not None

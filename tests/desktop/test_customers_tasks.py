@@ -271,7 +271,9 @@ def test_the_location_tab_maps_the_place_and_the_check_ins(
         checked_in = set(
             s.execute(
                 select(Inspection.id)
-                .join(TrackPoint, (TrackPoint.inspection_id == Inspection.id) & (TrackPoint.event == "CHECKIN"))
+                .join(
+                    TrackPoint, (TrackPoint.inspection_id == Inspection.id) & (TrackPoint.event == "CHECKIN")
+                )
                 .where(Inspection.customer_no == visit.customer_no, Inspection.is_current.is_(True))
             ).scalars()
         )

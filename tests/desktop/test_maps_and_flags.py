@@ -85,9 +85,11 @@ def test_detail_lists_the_flags_and_the_map_tab_draws_the_visit(
 
     view.tabs.setCurrentWidget(view.map_tab)
     qtbot.waitUntil(
-        lambda: view.map_panel is not None
-        and view.map_panel.scene() is not None
-        and view.map_panel.scene().inspection_id == inspection_id,
+        lambda: (
+            view.map_panel is not None
+            and view.map_panel.scene() is not None
+            and view.map_panel.scene().inspection_id == inspection_id
+        ),
         timeout=30_000,
     )
     scene = view.map_panel.scene()
@@ -97,7 +99,9 @@ def test_detail_lists_the_flags_and_the_map_tab_draws_the_visit(
     assert scene.customer_lat is not None
     assert view.map_panel.flags.count() == len(flags)
     # the page draws it (QtWebEngine, offscreen, no network)
-    with qtbot.waitSignal(view.map_panel.map.drawn, timeout=30_000, check_params_cb=lambda w, _n: w == "scene"):
+    with qtbot.waitSignal(
+        view.map_panel.map.drawn, timeout=30_000, check_params_cb=lambda w, _n: w == "scene"
+    ):
         view.map_panel.set_scene(scene)
 
 
@@ -170,9 +174,11 @@ def test_thresholds_are_shared_audited_and_saving_recomputes_the_flags(
         short = s.execute(
             select(func.count()).select_from(InspectionFlag).where(InspectionFlag.code == "SHORT_VISIT")
         ).scalar_one()
-        events = s.execute(
-            select(AuditEvent).where(AuditEvent.action == "SET_AUTHENTICITY_THRESHOLDS")
-        ).scalars().all()
+        events = (
+            s.execute(select(AuditEvent).where(AuditEvent.action == "SET_AUTHENTICITY_THRESHOLDS"))
+            .scalars()
+            .all()
+        )
         assert verify(s).ok
     assert before == 0
     assert short == 3
@@ -216,7 +222,9 @@ def test_the_list_and_the_map_show_each_customers_latest_tier(
     qtbot.addWidget(screen)
     with qtbot.waitSignal(screen.loaded, timeout=30_000):
         screen.show()
-    with qtbot.waitSignal(screen.map.drawn, timeout=30_000, check_params_cb=lambda w, _n: w == "points:customers"):
+    with qtbot.waitSignal(
+        screen.map.drawn, timeout=30_000, check_params_cb=lambda w, _n: w == "points:customers"
+    ):
         pass
     drawn = {p.id: p.colour for p in screen.map._points["customers"]}
     assert drawn == {no: TIER_COLOURS[tier] for no, tier in tiers.items()}
