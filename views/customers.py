@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences, map_tile_provider
 from desktop.tasks import Changes, Latest, TaskRunner
+from views._signal_review import SignalReviewer
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import (
     TIER_COLOURS,
@@ -74,7 +75,6 @@ FILTER_KEYS = (
 #: narrowing a link opens the list with that the drop-downs do not show
 PINNED_KEYS = ("customer_no", "as_of", "previous_tier", "previous_as_of")
 _DATE_KEYS = ("as_of", "previous_as_of")
-REVIEWER_ROLES = ("HEAD_RISK", "BRANCH_APPROVER")
 UNMASK_ROLES = ("HEAD_RISK", "AUDITOR")  # as data.unmask.UNMASK_ROLES, which decides
 _TIER_QCOLOURS = {k: QColor(v) for k, v in TIER_COLOURS.items()}
 _LATE = QColor("#c62828")
@@ -129,7 +129,7 @@ def pinned_words(values: dict[str, Any]) -> str:
     return _t("Only: {what}").format(what="; ".join(parts)) if parts else ""
 
 
-class CustomersView(QWidget):
+class CustomersView(SignalReviewer, QWidget):
     """Customers in scope, riskiest first, and the profile of one."""
 
     customer_selected = Signal(str)
@@ -165,12 +165,6 @@ class CustomersView(QWidget):
         """Head-office risk managers and auditors may unmask one record's personal data, for
         a reason, audited (data.unmask)."""
         return bool(self.user.role in UNMASK_ROLES)
-
-    @property
-    def can_review(self) -> bool:
-        """Only risk managers and branch approvers review signals; auditors and
-        administrators read."""
-        return bool(self.user.role in REVIEWER_ROLES)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -893,64 +887,12 @@ class CustomersView(QWidget):
 
         self.runner.write(write, done, label="unmask personal data", owner=self)
 
-    def _selected_signal(self) -> Any:
+    def selected_signal(self) -> Any:
         item = self.signals.currentItem()
         if item is None or self.profile is None:
             return None
         signal_id = item.data(0, Qt.ItemDataRole.UserRole)
         return next((s for s in self.profile.signals if s.id == signal_id), None)
-
-    def _update_review_buttons(self) -> None:
-        signal = self._selected_signal()
-        allowed = self.can_review and signal is not None
-        self.confirm_button.setVisible(self.can_review)
-        self.dismiss_button.setVisible(self.can_review)
-        self.confirm_button.setEnabled(allowed and signal.status != "CONFIRMED")
-        self.dismiss_button.setEnabled(allowed and signal.status != "DISMISSED")
-
-    def ask_reason(self, decision: str) -> str | None:
-        """The reviewer's reason (None: cancelled). Dismissing needs one."""
-        title = _t("Dismiss the signal") if decision == "DISMISSED" else _t("Confirm the signal")
-        label = (
-            _t("Why does this signal not apply? (required)")
-            if decision == "DISMISSED"
-            else _t("Reason (optional):")
-        )
-        text, ok = QInputDialog.getMultiLineText(self, title, label)
-        if not ok:
-            return None
-        return str(text).strip()
-
-    def review_selected(self, decision: str) -> None:
-        signal = self._selected_signal()
-        if signal is None or not self.can_review:
-            return
-        reason = self.ask_reason(decision)
-        while reason is not None and decision == "DISMISSED" and not reason:
-            reason = self.ask_reason(decision)
-        if reason is None:
-            return
-        self.review(signal.id, decision, reason)
-
-    def review(self, signal_id: int, decision: str, reason: str) -> None:
-        """Write a review (audited); the profile shows it when the write commits."""
-        if not self.can_review:
-            raise PermissionError("this role does not review signals")
-        scope, actor = self.user.scope, self.user.employee_no
-
-        def write(session: Any) -> Any:
-            from data.commands import review_signal
-            from data.customers import signal_customer
-
-            customer_no = signal_customer(session, signal_id, scope)
-            review_signal(session, signal_id, decision, reason, actor, scope=scope)
-            return customer_no, Changes(frozenset({"risk_signals"}), (signal_id,), "review signal")
-
-        def done(_customer_no: Any) -> None:
-            self.review_note.setText(_t("Saved: the score changes at the next health check."))
-            self.signal_reviewed.emit(signal_id, decision)
-
-        self.runner.write(write, done, label="review signal", owner=self)
 
     def _open_inspection(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         inspection_id = item.data(0, Qt.ItemDataRole.UserRole)

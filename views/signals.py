@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QPushButton,
     QTableView,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences
 from desktop.tasks import Changes, TaskRunner
+from views._signal_review import SignalReviewer
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import local_time
 from widgets.lazy_table import Column, KeysetTableModel
@@ -51,7 +51,6 @@ FILTER_KEYS = (
 )
 #: filters a link may set that the bar does not show: kept when the bar changes
 KEPT_KEYS = ("customer_no", "date_from", "date_to")
-REVIEWER_ROLES = ("HEAD_RISK", "BRANCH_APPROVER")
 SEVERITY_COLOURS = {4: QColor("#c62828"), 3: QColor("#ef6c00"), 2: QColor("#a67c00"), 1: QColor("#1565c0")}
 _LINK = QColor("#1565c0")
 _MUTED = QColor("#757575")
@@ -102,7 +101,7 @@ def filters_from_query(query: str) -> dict[str, Any]:
     return values
 
 
-class SignalsView(QWidget):
+class SignalsView(SignalReviewer, QWidget):
     """Risk signals in scope, the newest first."""
 
     state_changed = Signal(str)
@@ -127,12 +126,6 @@ class SignalsView(QWidget):
     @property
     def whole_bank(self) -> bool:
         return self.user.scope is None
-
-    @property
-    def can_review(self) -> bool:
-        """Only risk managers and branch approvers review signals; auditors and
-        administrators read."""
-        return bool(self.user.role in REVIEWER_ROLES)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -423,59 +416,6 @@ class SignalsView(QWidget):
         if not index.isValid() or not (0 <= index.row() < self.model.rowCount()):
             return None
         return self.model.row_at(index.row())
-
-    def _update_review_buttons(self) -> None:
-        signal = self.selected_signal()
-        allowed = self.can_review and signal is not None
-        self.confirm_button.setVisible(self.can_review)
-        self.dismiss_button.setVisible(self.can_review)
-        self.confirm_button.setEnabled(allowed and signal.status != "CONFIRMED")
-        self.dismiss_button.setEnabled(allowed and signal.status != "DISMISSED")
-
-    def ask_reason(self, decision: str) -> str | None:
-        """The reviewer's reason (None: cancelled). Dismissing needs one."""
-        title = _t("Dismiss the signal") if decision == "DISMISSED" else _t("Confirm the signal")
-        label = (
-            _t("Why does this signal not apply? (required)")
-            if decision == "DISMISSED"
-            else _t("Reason (optional):")
-        )
-        text, ok = QInputDialog.getMultiLineText(self, title, label)
-        if not ok:
-            return None
-        return str(text).strip()
-
-    def review_selected(self, decision: str) -> None:
-        signal = self.selected_signal()
-        if signal is None or not self.can_review:
-            return
-        reason = self.ask_reason(decision)
-        while reason is not None and decision == "DISMISSED" and not reason:
-            reason = self.ask_reason(decision)
-        if reason is None:
-            return
-        self.review(signal.id, decision, reason)
-
-    def review(self, signal_id: int, decision: str, reason: str) -> None:
-        """Write a review (audited) of a signal the user may see; the list shows it when the
-        write commits (every screen re-reads on the change)."""
-        if not self.can_review:
-            raise PermissionError("this role does not review signals")
-        scope, actor = self.user.scope, self.user.employee_no
-
-        def write(session: Any) -> Any:
-            from data.commands import review_signal
-            from data.signal_list import check_signal_visible
-
-            check_signal_visible(session, signal_id, scope)
-            review_signal(session, signal_id, decision, reason, actor, scope=scope)
-            return signal_id, Changes(frozenset({"risk_signals"}), (signal_id,), "review signal")
-
-        def done(_signal_id: Any) -> None:
-            self.review_note.setText(_t("Saved: the score changes at the next health check."))
-            self.signal_reviewed.emit(signal_id, decision)
-
-        self.runner.write(write, done, label="review signal", owner=self)
 
     def retranslate(self) -> None:
         self.model.retranslate()

@@ -1182,22 +1182,6 @@
       <translation>显示个人信息</translation>
     </message>
     <message>
-      <source>Dismiss the signal</source>
-      <translation>排除风险信号</translation>
-    </message>
-    <message>
-      <source>Confirm the signal</source>
-      <translation>确认风险信号</translation>
-    </message>
-    <message>
-      <source>Why does this signal not apply? (required)</source>
-      <translation>该信号为何不适用？（必填）</translation>
-    </message>
-    <message>
-      <source>Reason (optional):</source>
-      <translation>理由（选填）：</translation>
-    </message>
-    <message>
       <source>Only: {what}</source>
       <translation>仅显示：{what}</translation>
     </message>
@@ -1340,10 +1324,6 @@
     <message>
       <source>The registered place has no coordinates.</source>
       <translation>注册地址没有坐标。</translation>
-    </message>
-    <message>
-      <source>Saved: the score changes at the next health check.</source>
-      <translation>已保存：评分将在下次健康检查时更新。</translation>
     </message>
     <message>
       <source>Tiers and scores of the health check on {date}</source>
@@ -4147,6 +4127,29 @@ Database: {db}</source>
     </message>
   </context>
   <context>
+    <name>SignalReview</name>
+    <message>
+      <source>Dismiss the signal</source>
+      <translation>排除风险信号</translation>
+    </message>
+    <message>
+      <source>Confirm the signal</source>
+      <translation>确认风险信号</translation>
+    </message>
+    <message>
+      <source>Why does this signal not apply? (required)</source>
+      <translation>该信号为何不适用？（必填）</translation>
+    </message>
+    <message>
+      <source>Reason (optional):</source>
+      <translation>理由（选填）：</translation>
+    </message>
+    <message>
+      <source>Saved: the score changes at the next health check.</source>
+      <translation>已保存：评分将在下次健康检查时更新。</translation>
+    </message>
+  </context>
+  <context>
     <name>Signals</name>
     <message>
       <source>Clear dates</source>
@@ -4171,22 +4174,6 @@ Database: {db}</source>
     <message>
       <source>The signal does not apply: it stops counting (a reason is required)</source>
       <translation>信号不适用：不再计分（须填写理由）</translation>
-    </message>
-    <message>
-      <source>Dismiss the signal</source>
-      <translation>排除风险信号</translation>
-    </message>
-    <message>
-      <source>Confirm the signal</source>
-      <translation>确认风险信号</translation>
-    </message>
-    <message>
-      <source>Why does this signal not apply? (required)</source>
-      <translation>该信号为何不适用？（必填）</translation>
-    </message>
-    <message>
-      <source>Reason (optional):</source>
-      <translation>理由（选填）：</translation>
     </message>
     <message>
       <source>Red (4)</source>
@@ -4215,10 +4202,6 @@ Database: {db}</source>
     <message>
       <source>Counting…</source>
       <translation>正在统计…</translation>
-    </message>
-    <message>
-      <source>Saved: the score changes at the next health check.</source>
-      <translation>已保存：评分将在下次健康检查时更新。</translation>
     </message>
     <message>
       <source>Source</source>
