@@ -35,18 +35,15 @@ from urllib.parse import parse_qsl, urlencode
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -59,7 +56,7 @@ from desktop.tasks import Changes, Latest, TaskRunner
 from views._inspection_detail import InspectionDetailPanel
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import TIER_COLOURS, TIERS, kind_name, local_time, tier_name
-from widgets.lazy_table import Column, KeysetTableModel
+from widgets.lazy_table import Column, KeysetTableModel, list_table
 
 FILTER_KEYS = ("stage", "branch_code", "tier", "overdue", "flagged", "text")
 #: the stage value in a query that means both stages (no stage: the role's default)
@@ -450,24 +447,14 @@ class ApprovalsView(QWidget):
             counted=self._on_counted,
             first_page=self._on_first_page,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
+        self.table = list_table(self.model)
         # oldest waiting first: the first due is on top
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.model.sort_requested.connect(lambda _k, _d: self.reload())
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        for i, column in enumerate(self.model.columns()):
-            self.table.setColumnWidth(i, column.width)
         state = self.prefs.window_state("approvals/header")
         if state is not None:
             header.restoreState(state)

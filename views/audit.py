@@ -21,14 +21,11 @@ from urllib.parse import parse_qsl, urlencode
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -37,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.settings import Preferences
 from desktop.tasks import Changes, Latest, TaskRunner
 from widgets.choice_bar import ChoiceFilterBar
-from widgets.lazy_table import Column, KeysetTableModel
+from widgets.lazy_table import Column, KeysetTableModel, list_table
 from widgets.optional_date import OptionalDateEdit
 
 FILTER_KEYS = ("actor", "action", "entity_type", "entity_id", "time_from", "time_to", "text")
@@ -317,21 +314,9 @@ class AuditView(QWidget):
             name="audit events",
             counted=self._show_count,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
+        self.table = list_table(self.model)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.model.sort_requested.connect(lambda _k, _d: self.reload())
-        self.table.horizontalHeader().setSectionsMovable(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.setWordWrap(False)
-        for i, column in enumerate(self.model.columns()):
-            self.table.setColumnWidth(i, column.width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.details = QTextBrowser()

@@ -20,14 +20,11 @@ from urllib.parse import parse_qsl, urlencode
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QTreeWidget,
@@ -51,7 +48,7 @@ from widgets.labels import (
     opinion_name,
     tier_name,
 )
-from widgets.lazy_table import Column, KeysetTableModel
+from widgets.lazy_table import Column, KeysetTableModel, list_table
 from widgets.risk_words import (
     breakdown_lines,
     issue_name,
@@ -206,22 +203,10 @@ class CustomersView(SignalReviewer, QWidget):
             counted=self._show_count,
             first_page=self._on_first_page,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
+        self.table = list_table(self.model)
         self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
         self.model.sort_requested.connect(lambda _k, _d: self.reload())
-        self.table.horizontalHeader().setSectionsMovable(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        for i, column in enumerate(self.model.columns()):
-            self.table.setColumnWidth(i, column.width)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         splitter.addWidget(self.table)
         splitter.addWidget(self._build_profile())

@@ -15,11 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QTreeWidget,
@@ -39,7 +36,7 @@ from widgets.labels import (
     status_name,
     tier_name,
 )
-from widgets.lazy_table import Column, KeysetTableModel
+from widgets.lazy_table import Column, KeysetTableModel, list_table
 from widgets.photos import PhotoGallery, PhotoViewer
 
 KINDS = ("FIRST", "ROUTINE", "FOCUSED", "SPECIAL")
@@ -148,24 +145,11 @@ class InspectionsView(QWidget):
             counted=self._show_count,
             first_page=self._on_first_page,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
+        self.table = list_table(self.model)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         # connected only now: turning sorting on sorts once, and __init__ loads anyway
         self.model.sort_requested.connect(lambda _k, _d: self.reload())
-        self.table.horizontalHeader().setSectionsMovable(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setAlternatingRowColors(True)
-        # one line a row, elided: wrapping text costs a layout per cell on every paint
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        for i, column in enumerate(self.model.columns()):
-            self.table.setColumnWidth(i, column.width)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         splitter.addWidget(self.table)
         self.detail = InspectionDetailPanel(self.runner, self.user, self.prefs)

@@ -21,20 +21,17 @@ from urllib.parse import parse_qsl, urlencode
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -44,7 +41,7 @@ from desktop.settings import Preferences
 from desktop.tasks import Changes, Latest, TaskRunner
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import local_time
-from widgets.lazy_table import Column, KeysetTableModel
+from widgets.lazy_table import Column, KeysetTableModel, list_table
 
 FILTER_KEYS = ("status", "branch_code", "action", "text", "manager_no", "customer_no", "inspection_id")
 DEFAULT_FILTERS: dict[str, Any] = {}
@@ -394,22 +391,10 @@ class OrdersView(QWidget):
             counted=self._on_counted,
             first_page=self._on_first_page,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
+        self.table = list_table(self.model)
         due_column = next(i for i, c in enumerate(self.model.columns()) if c.key == "due")
         self.table.horizontalHeader().setSortIndicator(due_column, Qt.SortOrder.AscendingOrder)
         self.model.sort_requested.connect(lambda _k, _d: self.reload())
-        self.table.horizontalHeader().setSectionsMovable(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.setWordWrap(False)
-        for i, column in enumerate(self.model.columns()):
-            self.table.setColumnWidth(i, column.width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.table.doubleClicked.connect(self._on_double_clicked)
         splitter = QSplitter(Qt.Orientation.Horizontal)

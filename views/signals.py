@@ -18,12 +18,9 @@ from urllib.parse import parse_qsl, urlencode
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,7 +31,7 @@ from desktop.tasks import Changes, TaskRunner
 from views._signal_review import SignalReviewer
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import local_time
-from widgets.lazy_table import Column, KeysetTableModel
+from widgets.lazy_table import Column, KeysetTableModel, list_table
 from widgets.risk_words import review_status_name, signal_type_name, source_name
 
 FILTER_KEYS = (
@@ -184,21 +181,9 @@ class SignalsView(SignalReviewer, QWidget):
             name="signals",
             counted=self._show_count,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
+        self.table = list_table(self.model)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.model.sort_requested.connect(lambda _k, _d: self.reload())
-        self.table.horizontalHeader().setSectionsMovable(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.setWordWrap(False)
-        for i, column in enumerate(self.model.columns()):
-            self.table.setColumnWidth(i, column.width)
         self.table.clicked.connect(self._on_clicked)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_review_buttons())

@@ -13,13 +13,13 @@ from urllib.parse import parse_qsl, urlencode
 
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.settings import Preferences
 from desktop.tasks import Changes, TaskRunner
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import TIER_COLOURS, TIERS, UNTIERED_COLOUR, kind_name, local_time, tier_name
-from widgets.lazy_table import Column, KeysetTableModel
+from widgets.lazy_table import Column, KeysetTableModel, list_table
 from widgets.risk_words import task_reason_words
 
 FILTER_KEYS = (
@@ -172,21 +172,9 @@ class TasksView(QWidget):
             name="tasks",
             counted=self._show_count,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
+        self.table = list_table(self.model)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.model.sort_requested.connect(lambda _k, _d: self.reload())
-        self.table.horizontalHeader().setSectionsMovable(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.setWordWrap(False)
-        for i, column in enumerate(self.model.columns()):
-            self.table.setColumnWidth(i, column.width)
         self.table.clicked.connect(self._on_clicked)
         self.table.doubleClicked.connect(self._on_double_clicked)
         layout.addWidget(self.table, 1)

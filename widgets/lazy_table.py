@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 _ALIGN_NUMBER = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -196,3 +197,26 @@ class KeysetTableModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self._columns) - 1))
+
+
+def list_table(model: KeysetTableModel) -> QTableView:
+    """The table every list screen shows its model in: whole rows selected one at a time,
+    sorting by header click (the model sorts in SQL), movable columns at their set widths,
+    fixed 24-pixel rows without numbers, one line a row, elided (wrapping text costs a
+    layout per cell on every paint)."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setSortingEnabled(True)
+    header = table.horizontalHeader()
+    header.setSectionsMovable(True)
+    header.setStretchLastSection(True)
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setDefaultSectionSize(24)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.setWordWrap(False)
+    for i, column in enumerate(model.columns()):
+        table.setColumnWidth(i, column.width)
+    return table
