@@ -68,7 +68,9 @@ class PagedList:
             if self._count_latest.is_current(token):
                 self._counted(n)
 
-        self.runner.read(lambda session: read(session, scope, flt), done, label=f"count {self._name}", owner=self.owner)
+        self.runner.read(
+            lambda session: read(session, scope, flt), done, label=f"count {self._name}", owner=self.owner
+        )
 
     def fetch(self, after: Any) -> None:
         model = self.model

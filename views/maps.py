@@ -170,7 +170,9 @@ class MapScreen(QWidget):
             LegendEntry(_t("Customer (not yet tiered)"), UNTIERED_COLOUR),
             LegendEntry(_t("Check-in, no findings"), CHECKIN_COLOURS[None]),
             *(
-                LegendEntry(_t("Check-in, {severity} severity").format(severity=severity_name(s)), CHECKIN_COLOURS[s])
+                LegendEntry(
+                    _t("Check-in, {severity} severity").format(severity=severity_name(s)), CHECKIN_COLOURS[s]
+                )
                 for s in ("HIGH", "MEDIUM", "LOW")
             ),
         ]
@@ -201,7 +203,10 @@ class MapScreen(QWidget):
         if last_day is not None and not self._period_set:
             # the period ends at the newest inspection, so a quiet database still shows some
             self._period_set = True
-            for edit, day in ((self.date_to, last_day), (self.date_from, last_day - dt.timedelta(days=DEFAULT_DAYS))):
+            for edit, day in (
+                (self.date_to, last_day),
+                (self.date_from, last_day - dt.timedelta(days=DEFAULT_DAYS)),
+            ):
                 edit.blockSignals(True)
                 edit.setDate(QDate(day.year, day.month, day.day))
                 edit.blockSignals(False)

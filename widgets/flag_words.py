@@ -101,12 +101,17 @@ def evidence(code: str, detail: Mapping[str, Any], photo_label: Any = None) -> s
     if code == "PHOTO_TIME_OUTSIDE_VISIT":
         times = "; ".join(
             _t("{source} time {at}, {minutes:.0f} min outside").format(
-                source=_source(x.get("source")), at=_when(x.get("at")), minutes=float(x.get("minutes_outside", 0))
+                source=_source(x.get("source")),
+                at=_when(x.get("at")),
+                minutes=float(x.get("minutes_outside", 0)),
             )
             for x in d.get("times", ())
         )
         return _t("{photo}: {times} (visit {start} to {end}).").format(
-            photo=name(d.get("photo")), times=times, start=_when(d.get("window_from")), end=_when(d.get("window_to"))
+            photo=name(d.get("photo")),
+            times=times,
+            start=_when(d.get("window_from")),
+            end=_when(d.get("window_to")),
         )
     if code == "DUPLICATE_PHOTO":
         pairs = d.get("photos", ())
@@ -120,7 +125,9 @@ def evidence(code: str, detail: Mapping[str, Any], photo_label: Any = None) -> s
         )
     if code == "IMPOSSIBLE_TRAVEL":
         speed = d.get("speed_kmh")
-        return _t("{distance} from the previous visit's end ({at}) in {minutes:.0f} min: {speed} (limit {limit:.0f} km/h).").format(
+        return _t(
+            "{distance} from the previous visit's end ({at}) in {minutes:.0f} min: {speed} (limit {limit:.0f} km/h)."
+        ).format(
             distance=_metres(d.get("distance_m")),
             at=_when(d.get("previous_end_at")),
             minutes=float(d.get("minutes", 0)),
@@ -133,13 +140,17 @@ def evidence(code: str, detail: Mapping[str, Any], photo_label: Any = None) -> s
             if s.get("sign") == "ZERO_ACCURACY":
                 signs.append(_t("{n} point(s) report an accuracy of exactly 0").format(n=s.get("points", 0)))
             elif s.get("sign") == "FROZEN_POSITION":
-                signs.append(_t("{n} consecutive points at the identical position").format(n=s.get("points", 0)))
+                signs.append(
+                    _t("{n} consecutive points at the identical position").format(n=s.get("points", 0))
+                )
             elif s.get("sign") == "JUMP":
                 speed = s.get("speed_kmh")
                 signs.append(
                     _t("a jump of {distance} at {speed}").format(
                         distance=_metres(s.get("distance_m")),
-                        speed=_t("{v:.0f} km/h").format(v=float(speed)) if speed is not None else _t("no time at all"),
+                        speed=_t("{v:.0f} km/h").format(v=float(speed))
+                        if speed is not None
+                        else _t("no time at all"),
                     )
                 )
         return "; ".join(signs) + "."

@@ -486,7 +486,9 @@ class MapView(QWidget):
             self._provider = provider
             self._load()
 
-    def set_points(self, layer: str, points: Sequence[MapPoint], prepared: PreparedPoints | None = None) -> None:
+    def set_points(
+        self, layer: str, points: Sequence[MapPoint], prepared: PreparedPoints | None = None
+    ) -> None:
         """Draw ``points`` as the layer ``layer`` (replacing what it had).
 
         Points are painted in colour groups, in the order each colour first appears, so put
