@@ -99,9 +99,9 @@ def create_order(
             raise OrderRefused("ASSIGNEE_NOT_OF_BRANCH", assignee_no=assignee_no)
     now = audit.database_now(session)
     order = SupervisionOrder(
-        # unique until the row has its id: two orders made in one millisecond (or one
-        # transaction) must not collide on the placeholder
-        order_no=f"tmp-{uuid.uuid4().hex[:24]}",  # the column holds 30
+        # the number is made from the row's id, known after the insert: until then the row
+        # holds a random unique one, so two orders inserted at once never collide
+        order_no=f"new-{uuid.uuid4().hex[:24]}",  # the column holds 30
         action=action,
         customer_no=customer_no,
         inspection_id=inspection_id,

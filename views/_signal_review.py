@@ -10,6 +10,7 @@ score changes at the next health check.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -33,9 +34,8 @@ class SignalReviewer:
     dismiss_button: Any
     review_note: Any
     signal_reviewed: Any
-
-    def selected_signal(self) -> Any:
-        raise NotImplementedError  # each screen says which signal is picked
+    #: the signal row picked on the screen (None: none); each screen defines it
+    selected_signal: Callable[[], Any]
 
     @property
     def can_review(self) -> bool:
