@@ -105,6 +105,50 @@ COMMON_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# -- words the reports share, worded as the screens word them (``widgets.labels``,
+# ``widgets.risk_words``, ``widgets.flag_words``): ``data`` cannot import ``widgets``
+
+TIER_WORDS = {
+    "NORMAL": ("正常", "Normal"),
+    "BLUE": ("蓝色", "Blue"),
+    "YELLOW": ("黄色", "Yellow"),
+    "ORANGE": ("橙色", "Orange"),
+    "RED": ("红色", "Red"),
+}
+ACTION_WORDS = {
+    "APPROVE": ("通过", "Approved"),
+    "RETURN": ("退回修改", "Returned for rework"),
+    "REJECT": ("否决", "Rejected"),
+    "ESCALATE": ("上报总行", "Escalated"),
+    "CONFIRM": ("确认", "Confirmed"),
+    "SEND_BACK": ("发回分行", "Sent back to the branch"),
+}
+SOURCE_WORDS = {
+    "CREDIT_BUREAU": ("征信", "Credit bureau"),
+    "BUSINESS_REGISTRY": ("工商", "Business registry"),
+    "JUDICIAL": ("司法", "Courts"),
+    "TAX": ("税务", "Tax"),
+    "ACCOUNT_FLOW": ("账户流水", "Account flows"),
+    "UTILITIES": ("水电", "Utilities"),
+    "PUBLIC_OPINION": ("舆情", "Public opinion"),
+    "ADMIN_PENALTY": ("行政处罚", "Administrative penalties"),
+    "COLLATERAL": ("押品", "Collateral"),
+}
+FLAG_WORDS = {
+    "OFF_SITE_CHECKIN": ("签到偏离客户地址", "Check-in away from the customer"),
+    "PHOTO_OFF_SITE": ("照片拍摄地点不符", "Photo taken elsewhere"),
+    "PHOTO_TIME_OUTSIDE_VISIT": ("照片时间不在检查时段内", "Photo time outside the visit"),
+    "DUPLICATE_PHOTO": ("照片与其他检查重复", "Photo reused from another inspection"),
+    "SHORT_VISIT": ("现场停留过短", "Visit too short"),
+    "IMPOSSIBLE_TRAVEL": ("行程速度不可能", "Impossible travel"),
+    "SPOOFED_TRACK": ("疑似虚拟定位", "Signs of a mock location"),
+    "SHARED_DEVICE": ("设备与他人共用", "Device shared with another inspector"),
+    "COPY_PASTE_REPORT": ("检查报告疑似复制", "Report copied from an earlier one"),
+    "MISSING_EVIDENCE": ("缺少必需照片", "Required photo missing"),
+    "UNPLANNED": ("计划外", "Unplanned"),
+}
+
+
 def local_time(at: dt.datetime | None, seconds: bool = False) -> str:
     """A UTC moment in Beijing time, as the bank reads it."""
     if at is None:

@@ -37,7 +37,15 @@ from data.approvals import DecisionRow
 from data.authenticity import FlagRow
 from data.errors import NotFound
 from data.queries import LoanSummary, PhotoRow
-from data.reports.common import BANK_NAME, local_time, word
+from data.reports.common import (
+    ACTION_WORDS,
+    BANK_NAME,
+    FLAG_WORDS,
+    SOURCE_WORDS,
+    TIER_WORDS,
+    local_time,
+    word,
+)
 
 Scope = frozenset[str] | None
 KIND = "INSPECTION"
@@ -535,13 +543,6 @@ CATEGORY_WORDS = {
     "OTHER": ("其他", "Other"),
 }
 ANSWER_WORDS = {"YES": ("是", "Yes"), "NO": ("否", "No"), "NA": ("不适用", "N/A")}
-TIER_WORDS = {
-    "NORMAL": ("正常", "Normal"),
-    "BLUE": ("蓝色", "Blue"),
-    "YELLOW": ("黄色", "Yellow"),
-    "ORANGE": ("橙色", "Orange"),
-    "RED": ("红色", "Red"),
-}
 STATE_WORDS = {
     "SUBMITTED": ("待分行审批", "Awaiting the branch"),
     "REOPENED": ("总行发回，待分行重审", "Sent back to the branch"),
@@ -552,31 +553,12 @@ STATE_WORDS = {
     "CONFIRMED": ("总行已确认", "Confirmed by head office"),
     "CLOSED": ("已办结", "Closed"),
 }
-ACTION_WORDS = {
-    "APPROVE": ("通过", "Approved"),
-    "RETURN": ("退回修改", "Returned for rework"),
-    "REJECT": ("否决", "Rejected"),
-    "ESCALATE": ("上报总行", "Escalated"),
-    "CONFIRM": ("确认", "Confirmed"),
-    "SEND_BACK": ("发回分行", "Sent back to the branch"),
-}
 LEVEL_WORDS = {"BRANCH": ("分行", "Branch"), "HEAD": ("总行", "Head office")}
 SEVERITY_WORDS = {"HIGH": ("高", "High"), "MEDIUM": ("中", "Medium"), "LOW": ("低", "Low")}
 REVIEW_WORDS = {
     "NEW": ("未核实", "Not reviewed"),
     "CONFIRMED": ("已确认", "Confirmed"),
     "DISMISSED": ("已排除", "Dismissed"),
-}
-SOURCE_WORDS = {
-    "CREDIT_BUREAU": ("征信", "Credit bureau"),
-    "BUSINESS_REGISTRY": ("工商", "Business registry"),
-    "JUDICIAL": ("司法", "Courts"),
-    "TAX": ("税务", "Tax"),
-    "ACCOUNT_FLOW": ("账户流水", "Account flows"),
-    "UTILITIES": ("水电", "Utilities"),
-    "PUBLIC_OPINION": ("舆情", "Public opinion"),
-    "ADMIN_PENALTY": ("行政处罚", "Administrative penalties"),
-    "COLLATERAL": ("押品", "Collateral"),
 }
 SIGNAL_WORDS = {
     "OVERDUE_ELSEWHERE": ("他行逾期", "Overdue at another lender"),
@@ -616,20 +598,6 @@ SIGNAL_WORDS = {
     "VALUATION_DROP": ("押品价值下降", "Collateral value dropped"),
     "COLLATERAL_SEIZED": ("押品被查封", "Collateral seized"),
     "INSURANCE_LAPSE": ("保险失效", "Insurance lapsed"),
-}
-#: the authenticity flags' names (as ``widgets.flag_words`` words them on screen)
-FLAG_WORDS = {
-    "OFF_SITE_CHECKIN": ("签到偏离客户地址", "Check-in away from the customer"),
-    "PHOTO_OFF_SITE": ("照片拍摄地点不符", "Photo taken elsewhere"),
-    "PHOTO_TIME_OUTSIDE_VISIT": ("照片时间不在检查时段内", "Photo time outside the visit"),
-    "DUPLICATE_PHOTO": ("照片与其他检查重复", "Photo reused from another inspection"),
-    "SHORT_VISIT": ("现场停留过短", "Visit too short"),
-    "IMPOSSIBLE_TRAVEL": ("行程速度不可能", "Impossible travel"),
-    "SPOOFED_TRACK": ("疑似虚拟定位", "Signs of a mock location"),
-    "SHARED_DEVICE": ("设备与他人共用", "Device shared with another inspector"),
-    "COPY_PASTE_REPORT": ("检查报告疑似复制", "Report copied from an earlier one"),
-    "MISSING_EVIDENCE": ("缺少必需照片", "Required photo missing"),
-    "UNPLANNED": ("计划外", "Unplanned"),
 }
 #: the flags' evidence sentences
 EVIDENCE_WORDS = {

@@ -68,7 +68,16 @@ from data.models import (
     table,
 )
 from data.orders import OrderCounts, OrderFilter, order_counts, order_page
-from data.reports.common import CST, Viewer, local_time, word
+from data.reports.common import (
+    ACTION_WORDS,
+    CST,
+    FLAG_WORDS,
+    SOURCE_WORDS,
+    TIER_WORDS,
+    Viewer,
+    local_time,
+    word,
+)
 from data.risk_queries import Scope, TierCount, TierMove
 from data.rules.health import TIERS
 
@@ -818,59 +827,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "sh_orders": ("未回复督导令", "Open orders"),
 }
 
-TIER_WORDS = {
-    "NORMAL": ("正常", "Normal"),
-    "BLUE": ("蓝色", "Blue"),
-    "YELLOW": ("黄色", "Yellow"),
-    "ORANGE": ("橙色", "Orange"),
-    "RED": ("红色", "Red"),
-}
 LEVEL_WORDS = {"BRANCH": ("分支行审批", "Branch"), "HEAD": ("总行复核", "Head office")}
-ACTION_WORDS = {
-    "APPROVE": ("同意", "Approved"),
-    "ESCALATE": ("上报总行", "Escalated"),
-    "RETURN": ("退回重做", "Returned for rework"),
-    "REJECT": ("拒绝", "Rejected"),
-    "CONFIRM": ("总行确认", "Confirmed"),
-    "SEND_BACK": ("总行退回", "Sent back"),
-}
 ORDER_ACTION_WORDS = {
     "REINSPECT": ("重新检查", "Re-inspect"),
     "RECTIFY": ("整改", "Rectify"),
     "EXPLAIN": ("说明情况", "Explain"),
 }
-SOURCE_WORDS = {
-    "CREDIT_BUREAU": ("征信", "Credit bureau"),
-    "JUDICIAL": ("司法", "Judicial"),
-    "BUSINESS_REGISTRY": ("工商", "Business registry"),
-    "TAX": ("税务", "Tax"),
-    "ADMIN_PENALTY": ("行政处罚", "Administrative penalty"),
-    "ACCOUNT_FLOW": ("账户流水", "Account flows"),
-    "UTILITIES": ("水电", "Utilities"),
-    "COLLATERAL": ("押品", "Collateral"),
-    "PUBLIC_OPINION": ("舆情", "Public opinion"),
-}
-FLAG_WORDS = {
-    "OFF_SITE_CHECKIN": ("签到地点偏离客户", "Check-in away from the customer"),
-    "PHOTO_OFF_SITE": ("照片拍摄地点偏离", "Photo taken elsewhere"),
-    "PHOTO_TIME_OUTSIDE_VISIT": ("照片时间不在检查时段", "Photo time outside the visit"),
-    "DUPLICATE_PHOTO": ("照片与其他检查重复", "Photo reused from another inspection"),
-    "SHORT_VISIT": ("现场停留过短", "Visit too short"),
-    "IMPOSSIBLE_TRAVEL": ("行程不可能", "Impossible travel"),
-    "SPOOFED_TRACK": ("疑似虚拟定位", "Signs of a mock location"),
-    "SHARED_DEVICE": ("设备与他人共用", "Device shared with another inspector"),
-    "COPY_PASTE_REPORT": ("报告抄袭前次", "Report copied from an earlier one"),
-    "MISSING_EVIDENCE": ("缺少必需照片", "Required photo missing"),
-    "UNPLANNED": ("计划外检查", "Unplanned"),
-}
 
 
 def _w(key: str, lang: str) -> str:
     return word(WORDS, key, lang)
-
-
-def _of(table_: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    return word(table_, key, lang)
 
 
 def _pct(value: float | None) -> str:
@@ -986,10 +952,10 @@ def narrative(data: SupervisionData, lang: str = "zh") -> list[str]:
         share = data.flagged / data.submitted
         out.append(
             f"{now}提交检查 {data.submitted} 笔，其中 {data.flagged} 笔（{share * 100:.0f}%）有真实性预警，"
-            f"最多的是“{_of(FLAG_WORDS, code, lang)}”（{n} 笔）。"
+            f"最多的是“{word(FLAG_WORDS, code, lang)}”（{n} 笔）。"
             if zh
             else f"{data.flagged} of {data.submitted} inspections submitted {span} ({share * 100:.0f}%) carry an "
-            f"authenticity flag, most often “{_of(FLAG_WORDS, code, lang)}” ({n})."
+            f"authenticity flag, most often “{word(FLAG_WORDS, code, lang)}” ({n})."
         )
 
     # tiers
@@ -1024,9 +990,9 @@ def narrative(data: SupervisionData, lang: str = "zh") -> list[str]:
     else:
         src, n = max(data.signals, key=lambda kv: kv[1])
         out.append(
-            f"{now}新增风险信号 {total_signals} 条，最多来自{_of(SOURCE_WORDS, src, lang)}（{n} 条）。"
+            f"{now}新增风险信号 {total_signals} 条，最多来自{word(SOURCE_WORDS, src, lang)}（{n} 条）。"
             if zh
-            else f"{total_signals} new risk signals {span}, most from {_of(SOURCE_WORDS, src, lang)} ({n})."
+            else f"{total_signals} new risk signals {span}, most from {word(SOURCE_WORDS, src, lang)} ({n})."
         )
 
     # orders
@@ -1157,7 +1123,7 @@ def _stacked_tiers_chart(title: str, lines: Sequence[UnitTierLine], lang: str) -
     legend.fontName = font
     legend.fontSize = 8
     legend.colorNamePairs = [
-        (colors.HexColor(TIER_COLOURS[t]), _of(TIER_WORDS, t, lang)) for t in reversed(TIERS)
+        (colors.HexColor(TIER_COLOURS[t]), word(TIER_WORDS, t, lang)) for t in reversed(TIERS)
     ]
     drawing.add(legend)
     drawing.add(_chart_title(title, width, height - 12))
@@ -1291,7 +1257,7 @@ def render_supervision_pdf(
             [_w(k, lang) for k in ("level", "decisions", "median_h", "p90_h")],
             [
                 [
-                    _of(LEVEL_WORDS, x.level, lang),
+                    word(LEVEL_WORDS, x.level, lang),
                     _int(x.decisions),
                     _hours(x.median_hours),
                     _hours(x.p90_hours),
@@ -1308,7 +1274,7 @@ def render_supervision_pdf(
             _together(
                 [_w("level", lang), _w("action", lang), _w("count", lang)],
                 [
-                    [_of(LEVEL_WORDS, x.level, lang), _of(ACTION_WORDS, x.action, lang), _int(x.count)]
+                    [word(LEVEL_WORDS, x.level, lang), word(ACTION_WORDS, x.action, lang), _int(x.count)]
                     for x in data.decisions
                 ],
                 [w * 0.34, w * 0.44, w * 0.22],
@@ -1355,7 +1321,7 @@ def render_supervision_pdf(
         ]
         body = [
             [
-                _of(FLAG_WORDS, code, lang),
+                word(FLAG_WORDS, code, lang),
                 *[_int(cell.get((u.key, code), 0)) for u in shown_units],
                 *([_int(sum(cell.get((u.key, code), 0) for u in others))] if others else []),
                 _int(n),
@@ -1378,7 +1344,7 @@ def render_supervision_pdf(
                 table(
                     [_w("manager", lang), _w("employee_no", lang), _w("inspections", lang), _w("flag", lang)],
                     [
-                        [v[0], no, _int(v[1]), f"{_of(FLAG_WORDS, v[2], lang)}（{v[3]}）"]
+                        [v[0], no, _int(v[1]), f"{word(FLAG_WORDS, v[2], lang)}（{v[3]}）"]
                         for no, v in ranked[:PDF_MANAGERS]
                     ],
                     [w * 0.2, w * 0.18, w * 0.18, w * 0.44],
@@ -1398,7 +1364,7 @@ def render_supervision_pdf(
             _together(
                 [_w("tier", lang), _w("customers", lang), _w("balance_wan", lang)],
                 [
-                    [_of(TIER_WORDS, x.tier, lang), _int(x.customers), f"{x.balance / 10000:,.2f}"]
+                    [word(TIER_WORDS, x.tier, lang), _int(x.customers), f"{x.balance / 10000:,.2f}"]
                     for x in data.tiers
                 ],
                 [w * 0.34, w * 0.33, w * 0.33],
@@ -1413,9 +1379,12 @@ def render_supervision_pdf(
                 table(
                     [
                         f"{_w('from_tier', lang)} \\ {_w('to_tier', lang)}",
-                        *[_of(TIER_WORDS, t, lang) for t in TIERS],
+                        *[word(TIER_WORDS, t, lang) for t in TIERS],
                     ],
-                    [[_of(TIER_WORDS, a, lang), *[_int(moves.get((a, b), 0)) for b in TIERS]] for a in TIERS],
+                    [
+                        [word(TIER_WORDS, a, lang), *[_int(moves.get((a, b), 0)) for b in TIERS]]
+                        for a in TIERS
+                    ],
                     [w * 0.25] + [w * 0.15] * 5,
                     numeric=range(1, 6),
                 )
@@ -1427,7 +1396,7 @@ def render_supervision_pdf(
         story.append(
             _hbar_chart(
                 _w("chart_signals", lang),
-                [_of(SOURCE_WORDS, src, lang) for src, _n in data.signals],
+                [word(SOURCE_WORDS, src, lang) for src, _n in data.signals],
                 [n for _src, n in data.signals],
                 percent=False,
                 colour="#ef6c00",
@@ -1445,7 +1414,7 @@ def render_supervision_pdf(
                 [
                     [
                         r.name,
-                        _of(TIER_WORDS, r.tier, lang),
+                        word(TIER_WORDS, r.tier, lang),
                         f"{r.score:.1f}",
                         f"{r.balance / 10000:,.2f}",
                         r.manager_name,
@@ -1552,7 +1521,7 @@ def write_supervision_xlsx(
         """columns: (word key, number format or None for text, width)."""
         ws = wb.create_sheet(_w(name_key, lang)[:31])
         ws.append(
-            [_w(key, lang) if key in WORDS else _of(TIER_WORDS, key, lang) for key, _fmt, _wd in columns]
+            [_w(key, lang) if key in WORDS else word(TIER_WORDS, key, lang) for key, _fmt, _wd in columns]
         )
         for cell in ws[1]:
             cell.font = bold
@@ -1645,7 +1614,7 @@ def write_supervision_xlsx(
         "sh_turnaround",
         [("level", None, 14), ("decisions", INT, 10), ("median_h", DEC, 18), ("p90_h", DEC, 18)],
         [
-            [_of(LEVEL_WORDS, x.level, lang), x.decisions, x.median_hours, x.p90_hours]
+            [word(LEVEL_WORDS, x.level, lang), x.decisions, x.median_hours, x.p90_hours]
             for x in data.turnaround
         ],
     )
@@ -1653,7 +1622,7 @@ def write_supervision_xlsx(
         "sh_decisions",
         [("level", None, 14), ("action", None, 16), ("count", INT, 10)],
         [
-            [_of(LEVEL_WORDS, x.level, lang), _of(ACTION_WORDS, x.action, lang), x.count]
+            [word(LEVEL_WORDS, x.level, lang), word(ACTION_WORDS, x.action, lang), x.count]
             for x in data.decisions
         ],
     )
@@ -1667,7 +1636,7 @@ def write_supervision_xlsx(
         "sh_flags_unit",
         [("unit", None, 22), ("flag", None, 24), ("flag_code", None, 24), ("inspections", INT, 12)],
         [
-            [unit_names.get(f.key, f.key), _of(FLAG_WORDS, f.code, lang), f.code, f.inspections]
+            [unit_names.get(f.key, f.key), word(FLAG_WORDS, f.code, lang), f.code, f.inspections]
             for f in data.flags_by_unit
         ],
     )
@@ -1681,7 +1650,7 @@ def write_supervision_xlsx(
             ("inspections", INT, 12),
         ],
         [
-            [f.name, f.key, _of(FLAG_WORDS, f.code, lang), f.code, f.inspections]
+            [f.name, f.key, word(FLAG_WORDS, f.code, lang), f.code, f.inspections]
             for f in data.flags_by_manager
         ],
     )
@@ -1693,20 +1662,20 @@ def write_supervision_xlsx(
     sheet(
         "sh_tiers",
         [("tier", None, 10), ("customers", INT, 10), ("balance", DEC, 18)],
-        [[_of(TIER_WORDS, x.tier, lang), x.customers, float(x.balance)] for x in data.tiers],
+        [[word(TIER_WORDS, x.tier, lang), x.customers, float(x.balance)] for x in data.tiers],
     )
     sheet(
         "sh_migration",
         [("from_tier", None, 12), ("to_tier", None, 12), ("customers", INT, 10)],
         [
-            [_of(TIER_WORDS, m.from_tier, lang), _of(TIER_WORDS, m.to_tier, lang), m.customers]
+            [word(TIER_WORDS, m.from_tier, lang), word(TIER_WORDS, m.to_tier, lang), m.customers]
             for m in data.migration
         ],
     )
     sheet(
         "sh_signals",
         [("source", None, 18), ("signals", INT, 12)],
-        [[_of(SOURCE_WORDS, src, lang), n] for src, n in data.signals],
+        [[word(SOURCE_WORDS, src, lang), n] for src, n in data.signals],
     )
     sheet(
         "sh_riskiest",
@@ -1724,7 +1693,7 @@ def write_supervision_xlsx(
             [
                 r.customer_no,
                 r.name,
-                _of(TIER_WORDS, r.tier, lang),
+                word(TIER_WORDS, r.tier, lang),
                 r.score,
                 float(r.balance),
                 r.manager_name,
@@ -1754,7 +1723,7 @@ def write_supervision_xlsx(
                 x.order_no,
                 _w("open", lang),
                 _w("yes" if x.overdue else "no", lang),
-                _of(ORDER_ACTION_WORDS, x.action, lang),
+                word(ORDER_ACTION_WORDS, x.action, lang),
                 x.customer_no,
                 x.customer_name,
                 x.branch_name,
