@@ -54,6 +54,7 @@ from data.rules import approval as rules
 from desktop.settings import LANGUAGE, Preferences
 from desktop.tasks import Changes, Latest, TaskRunner
 from views._inspection_detail import InspectionDetailPanel
+from views._links import link_values, list_link
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import TIER_COLOURS, TIERS, kind_name, local_time, tier_name
 from widgets.lazy_table import Column, KeysetTableModel, list_table
@@ -155,28 +156,23 @@ def refusal_text(code: str, params: dict[str, Any] | None = None) -> str:
 
 def filters_to_query(values: dict[str, Any]) -> str:
     """The URL-like state of the queue: ``approvals?stage=BRANCH&overdue=1&tier=RED``."""
-    pairs = [(key, str(values[key])) for key in FILTER_KEYS if values.get(key)]
-    return "approvals" + ("?" + urlencode(pairs) if pairs else "")
+    return list_link("approvals", FILTER_KEYS, values)
 
 
 def filters_from_query(query: str) -> dict[str, Any]:
-    _, _, qs = query.partition("?")
-    values: dict[str, Any] = {}
-    for key, value in parse_qsl(qs):
-        if key not in FILTER_KEYS or not value:
-            continue
-        if key == "stage" and value not in (rules.BRANCH, rules.HEAD, ALL_STAGES):
-            continue
-        if key == "overdue":
-            if value in ("1", "true", "yes"):
-                values[key] = "1"
-            continue
-        if key == "flagged" and value not in ("ANY", "HIGH", "NONE"):
-            continue
-        if key == "tier" and value not in (*TIERS, "NONE"):
-            continue
-        values[key] = value
-    return values
+    def one_of(*allowed: str) -> Any:
+        return lambda v: v if v in allowed else None
+
+    return link_values(
+        query,
+        FILTER_KEYS,
+        {
+            "stage": one_of(rules.BRANCH, rules.HEAD, ALL_STAGES),
+            "overdue": lambda v: "1" if v in ("1", "true", "yes") else None,
+            "flagged": one_of("ANY", "HIGH", "NONE"),
+            "tier": one_of(*TIERS, "NONE"),
+        },
+    )
 
 
 def _flags_text(row: Any) -> str:

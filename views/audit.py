@@ -16,7 +16,7 @@ import html
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences
 from desktop.tasks import Changes, Latest, TaskRunner
+from views._links import PinnedFilters, iso_date, link_values, list_link
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.lazy_table import Column, KeysetTableModel, list_table
 from widgets.optional_date import OptionalDateEdit
@@ -147,28 +148,11 @@ def opened_query(row: Any) -> str | None:
 
 def filters_to_query(values: dict[str, Any]) -> str:
     """The URL-like state of the list: ``audit?actor=A0311&action=REVIEW_SIGNAL``."""
-    pairs = []
-    for key in FILTER_KEYS:
-        value = values.get(key)
-        if value:
-            pairs.append((key, value.isoformat() if isinstance(value, dt.date) else str(value)))
-    return "audit" + ("?" + urlencode(pairs) if pairs else "")
+    return list_link("audit", FILTER_KEYS, values)
 
 
 def filters_from_query(query: str) -> dict[str, Any]:
-    _, _, qs = query.partition("?")
-    values: dict[str, Any] = {}
-    for key, value in parse_qsl(qs):
-        if key not in FILTER_KEYS or not value:
-            continue
-        if key in _DATE_KEYS:
-            try:
-                values[key] = dt.date.fromisoformat(value)
-            except ValueError:
-                continue
-        else:
-            values[key] = value
-    return values
+    return link_values(query, FILTER_KEYS, dict.fromkeys(_DATE_KEYS, iso_date))
 
 
 def pinned_words(values: dict[str, Any]) -> str:
@@ -220,8 +204,10 @@ def _hash_html(digest: str) -> str:
     return "<br>".join(f"<code>{html.escape(h)}</code>" for h in halves)
 
 
-class AuditView(QWidget):
+class AuditView(PinnedFilters, QWidget):
     """The audit trail, newest first, with the chain's status and a CSV export."""
+
+    pinned_keys = PINNED_KEYS
 
     state_changed = Signal(str)
     open_requested = Signal(str)
@@ -404,7 +390,7 @@ class AuditView(QWidget):
         self.filter_bar.set_values(self._filters)
 
     def _on_filters(self, values: dict[str, Any]) -> None:
-        kept = {k: v for k, v in self._filters.items() if k in PINNED_KEYS}
+        kept = {k: v for k, v in self._filters.items() if k in self.pinned_keys}
         dates = {"time_from": self.date_from.value(), "time_to": self.date_to.value()}
         self._filters = {k: v for k, v in {**kept, **values, **dates}.items() if v}
         self.state_changed.emit(self.query())
@@ -419,11 +405,6 @@ class AuditView(QWidget):
             self.date_from.set_value(None)
             self.date_to.set_value(None)
             self._on_dates()
-
-    def _drop_pinned(self) -> None:
-        self._filters = {k: v for k, v in self._filters.items() if k not in PINNED_KEYS}
-        self.filter_bar.set_pinned(None)
-        self._on_filters(self.filter_bar.values())
 
     def query(self) -> str:
         return filters_to_query(self._filters)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences, map_tile_provider
 from desktop.tasks import Changes, Latest, TaskRunner
+from views._links import PinnedFilters, iso_date, link_values, list_link
 from views._signal_review import SignalReviewer
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import (
@@ -83,28 +84,11 @@ def _t(text: str) -> str:
 
 def filters_to_query(values: dict[str, Any]) -> str:
     """The URL-like state of the list: ``customers?tier=RED&branch_code=0311``."""
-    pairs = []
-    for key in FILTER_KEYS:
-        value = values.get(key)
-        if value:
-            pairs.append((key, value.isoformat() if isinstance(value, dt.date) else str(value)))
-    return "customers" + ("?" + urlencode(pairs) if pairs else "")
+    return list_link("customers", FILTER_KEYS, values)
 
 
 def filters_from_query(query: str) -> dict[str, Any]:
-    _, _, qs = query.partition("?")
-    values: dict[str, Any] = {}
-    for key, value in parse_qsl(qs):
-        if key not in FILTER_KEYS or not value:
-            continue
-        if key in _DATE_KEYS:
-            try:
-                values[key] = dt.date.fromisoformat(value)
-            except ValueError:
-                continue  # a bad date in a link narrows nothing
-        else:
-            values[key] = value
-    return values
+    return link_values(query, FILTER_KEYS, dict.fromkeys(_DATE_KEYS, iso_date))
 
 
 def pinned_words(values: dict[str, Any]) -> str:
@@ -126,8 +110,10 @@ def pinned_words(values: dict[str, Any]) -> str:
     return _t("Only: {what}").format(what="; ".join(parts)) if parts else ""
 
 
-class CustomersView(SignalReviewer, QWidget):
+class CustomersView(SignalReviewer, PinnedFilters, QWidget):
     """Customers in scope, riskiest first, and the profile of one."""
+
+    pinned_keys = PINNED_KEYS
 
     customer_selected = Signal(str)
     state_changed = Signal(str)
@@ -388,17 +374,6 @@ class CustomersView(SignalReviewer, QWidget):
         self.filter_bar.set_choices("branch_code", [(c.value, c.label) for c in branches])
         self.filter_bar.set_choices("manager_no", [(c.value, c.label) for c in managers])
         self.filter_bar.set_values(self._filters)
-
-    def _on_filters(self, values: dict[str, Any]) -> None:
-        kept = {k: v for k, v in self._filters.items() if k in PINNED_KEYS}
-        self._filters = {**kept, **{k: v for k, v in values.items() if v}}
-        self.state_changed.emit(self.query())
-        self.reload()
-
-    def _drop_pinned(self) -> None:
-        self._filters = {k: v for k, v in self._filters.items() if k not in PINNED_KEYS}
-        self.filter_bar.set_pinned(None)
-        self._on_filters(self.filter_bar.values())
 
     def query(self) -> str:
         return filters_to_query(self._filters)
@@ -695,7 +670,6 @@ class CustomersView(SignalReviewer, QWidget):
         self._plot.clear()
         if not points:
             return
-        import datetime as dt
 
         xs = [dt.datetime.combine(s.as_of, dt.time(12), dt.UTC).timestamp() for s in points]
         ys = [s.score for s in points]

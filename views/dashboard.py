@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
 from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import (
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences
 from desktop.tasks import Changes, Latest, TaskRunner
+from views._links import link
 from widgets.kpi_card import KpiCard
 from widgets.labels import TIER_COLOURS, TIERS, tier_name
 
@@ -99,8 +99,7 @@ def yuan_short(value: Any) -> str:
 
 
 def _query(screen: str, **pairs: Any) -> str:
-    items = [(k, v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in pairs.items() if v]
-    return screen + ("?" + urlencode(items) if items else "")
+    return link(screen, pairs.items())
 
 
 class DashboardView(QWidget):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QColor
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.settings import Preferences
 from desktop.tasks import Changes, TaskRunner
 from views._inspection_detail import InspectionDetailPanel
+from views._links import list_link
 from widgets.filter_bar import FilterBar
 from widgets.flag_words import CODES, SEVERITY_COLOURS, flag_name, severity_name
 from widgets.labels import (
@@ -74,12 +75,7 @@ def _flags_text(row: Any) -> str:
 
 def filters_to_query(values: dict[str, Any]) -> str:
     """The URL-like state of the list: ``inspections?kind=FOCUSED&branch_code=0311``."""
-    pairs = []
-    for key in FILTER_KEYS:
-        value = values.get(key)
-        if value:
-            pairs.append((key, value.isoformat() if isinstance(value, dt.date) else str(value)))
-    return "inspections" + ("?" + urlencode(pairs) if pairs else "")
+    return list_link("inspections", FILTER_KEYS, values)
 
 
 def filters_from_query(query: str) -> dict[str, Any]:

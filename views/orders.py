@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences
 from desktop.tasks import Changes, Latest, TaskRunner
+from views._links import PinnedFilters, link_values, list_link
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import local_time
 from widgets.lazy_table import Column, KeysetTableModel, list_table
@@ -117,22 +118,11 @@ def refusal_words(code: str, params: dict[str, Any]) -> str:
 
 def filters_to_query(values: dict[str, Any]) -> str:
     """The URL-like state of the list: ``orders?status=OVERDUE&branch_code=0311``."""
-    pairs = [(key, str(values[key])) for key in FILTER_KEYS if values.get(key)]
-    return "orders" + ("?" + urlencode(pairs) if pairs else "")
+    return list_link("orders", FILTER_KEYS, values)
 
 
 def filters_from_query(query: str) -> dict[str, Any]:
-    _, _, qs = query.partition("?")
-    values: dict[str, Any] = {}
-    for key, value in parse_qsl(qs):
-        if key not in FILTER_KEYS or not value:
-            continue
-        if key == "inspection_id":
-            if value.isdigit():
-                values[key] = int(value)
-        else:
-            values[key] = value
-    return values
+    return link_values(query, FILTER_KEYS, {"inspection_id": lambda v: int(v) if v.isdigit() else None})
 
 
 def pinned_words(values: dict[str, Any]) -> str:
@@ -325,8 +315,10 @@ class NewOrderDialog(QDialog):
             super().accept()
 
 
-class OrdersView(QWidget):
+class OrdersView(PinnedFilters, QWidget):
     """Supervision orders in scope, the soonest due first, with the selected one beside."""
+
+    pinned_keys = PINNED_KEYS
 
     state_changed = Signal(str)
     open_requested = Signal(str)
@@ -515,17 +507,6 @@ class OrdersView(QWidget):
     def _show_choices(self, branches: Any) -> None:
         self.filter_bar.set_choices("branch_code", [(c.value, c.label) for c in branches])
         self.filter_bar.set_values(self._filters)
-
-    def _on_filters(self, values: dict[str, Any]) -> None:
-        kept = {k: v for k, v in self._filters.items() if k in PINNED_KEYS}
-        self._filters = {**kept, **{k: v for k, v in values.items() if v}}
-        self.state_changed.emit(self.query())
-        self.reload()
-
-    def _drop_pinned(self) -> None:
-        self._filters = {k: v for k, v in self._filters.items() if k not in PINNED_KEYS}
-        self.filter_bar.set_pinned(None)
-        self._on_filters(self.filter_bar.values())
 
     def query(self) -> str:
         return filters_to_query(self._filters)

@@ -11,9 +11,8 @@ audited in the same transaction; the score changes at the next health check).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences
 from desktop.tasks import Changes, TaskRunner
+from views._links import iso_date, link_values, list_link
 from views._signal_review import SignalReviewer
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import local_time
@@ -68,34 +68,20 @@ def severity_name(severity: int) -> str:
 
 def filters_to_query(values: dict[str, Any]) -> str:
     """The URL-like state of the list: ``signals?source=TAX&date_from=2026-11-02``."""
-    pairs = []
-    for key in FILTER_KEYS:
-        value = values.get(key)
-        if value:
-            pairs.append((key, value.isoformat() if isinstance(value, dt.date) else str(value)))
-    return "signals" + ("?" + urlencode(pairs) if pairs else "")
+    return list_link("signals", FILTER_KEYS, values)
 
 
 def filters_from_query(query: str) -> dict[str, Any]:
-    _, _, qs = query.partition("?")
-    values: dict[str, Any] = {}
-    for key, value in parse_qsl(qs):
-        if key not in FILTER_KEYS or not value:
-            continue
-        if key in ("date_from", "date_to"):
-            try:
-                values[key] = dt.date.fromisoformat(value)
-            except ValueError:
-                continue
-        elif key == "severity":
-            if value.isdigit():
-                values[key] = value
-        elif key == "unmatched":
-            if value in ("1", "true", "yes"):
-                values[key] = "1"
-        else:
-            values[key] = value
-    return values
+    return link_values(
+        query,
+        FILTER_KEYS,
+        {
+            "date_from": iso_date,
+            "date_to": iso_date,
+            "severity": lambda v: v if v.isdigit() else None,
+            "unmatched": lambda v: "1" if v in ("1", "true", "yes") else None,
+        },
+    )
 
 
 class SignalsView(SignalReviewer, QWidget):

@@ -7,9 +7,8 @@ task's customer opens the customer's profile.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.settings import Preferences
 from desktop.tasks import Changes, TaskRunner
+from views._links import PinnedFilters, iso_date, link_values, list_link
 from widgets.choice_bar import ChoiceFilterBar
 from widgets.labels import TIER_COLOURS, TIERS, UNTIERED_COLOUR, kind_name, local_time, tier_name
 from widgets.lazy_table import Column, KeysetTableModel, list_table
@@ -58,12 +58,7 @@ def task_status_name(status: str) -> str:
 
 def filters_to_query(values: dict[str, Any]) -> str:
     """The URL-like state of the list: ``tasks?status=OVERDUE&branch_code=0311``."""
-    pairs = []
-    for key in FILTER_KEYS:
-        value = values.get(key)
-        if value:
-            pairs.append((key, value.isoformat() if isinstance(value, dt.date) else str(value)))
-    return "tasks" + ("?" + urlencode(pairs) if pairs else "")
+    return list_link("tasks", FILTER_KEYS, values)
 
 
 def pinned_words(values: dict[str, Any]) -> str:
@@ -82,19 +77,7 @@ def pinned_words(values: dict[str, Any]) -> str:
 
 
 def filters_from_query(query: str) -> dict[str, Any]:
-    _, _, qs = query.partition("?")
-    values: dict[str, Any] = {}
-    for key, value in parse_qsl(qs):
-        if key not in FILTER_KEYS or not value:
-            continue
-        if key in ("due_from", "due_to"):
-            try:
-                values[key] = dt.date.fromisoformat(value)
-            except ValueError:
-                continue
-        else:
-            values[key] = value
-    return values
+    return link_values(query, FILTER_KEYS, {"due_from": iso_date, "due_to": iso_date})
 
 
 class TaskTableModel(KeysetTableModel):
@@ -111,8 +94,10 @@ class TaskTableModel(KeysetTableModel):
         return super().data(index, role)
 
 
-class TasksView(QWidget):
+class TasksView(PinnedFilters, QWidget):
     """Post-loan tasks in scope, the most urgent first."""
+
+    pinned_keys = PINNED_KEYS
 
     state_changed = Signal(str)
     open_requested = Signal(str)
@@ -242,17 +227,6 @@ class TasksView(QWidget):
         self.filter_bar.set_choices("branch_code", [(c.value, c.label) for c in branches])
         self.filter_bar.set_choices("manager_no", [(c.value, c.label) for c in managers])
         self.filter_bar.set_values(self._filters)
-
-    def _on_filters(self, values: dict[str, Any]) -> None:
-        kept = {k: v for k, v in self._filters.items() if k in PINNED_KEYS}
-        self._filters = {**kept, **{k: v for k, v in values.items() if v}}
-        self.state_changed.emit(self.query())
-        self.reload()
-
-    def _drop_pinned(self) -> None:
-        self._filters = {k: v for k, v in self._filters.items() if k not in PINNED_KEYS}
-        self.filter_bar.set_pinned(None)
-        self._on_filters(self.filter_bar.values())
 
     def query(self) -> str:
         return filters_to_query(self._filters)
