@@ -275,6 +275,58 @@ def weeks_of(period_start: dt.date, period_end: dt.date) -> tuple[dt.date, ...]:
     return tuple(period_end - dt.timedelta(days=7 * (n - i) - 1) for i in range(n))
 
 
+def _key_of(unit: Unit | None) -> str | None:
+    return None if unit is None else unit.key
+
+
+def tiers_by_child(
+    session: Session,
+    as_of: dt.date | None,
+    group_cols: Sequence[Any],
+    in_unit: ColumnElement[bool],
+    child_key: Callable[[Any], str | None],
+) -> dict[str, dict[str, list[Any]]]:
+    """Customers and their outstanding balance per tier on ``as_of``, per child unit:
+    child key → tier → [customers, balance]. ``group_cols`` and ``child_key`` say how a
+    customer row belongs to a child (see :func:`_grouping`); no check, no tiers."""
+    per_child: dict[str, dict[str, list[Any]]] = {}
+    if as_of is None:
+        return per_child
+    c = table(Customer).c
+    h = table(HealthScore).c
+    ln = table(Loan).c
+    balances = select(ln.customer_no, func.sum(ln.balance).label("balance")).group_by(ln.customer_no).subquery()
+    rows: Sequence[Any] = session.execute(
+        select(*group_cols, h.tier, func.count().label("n"), func.sum(balances.c.balance).label("balance"))
+        .select_from(table(HealthScore))
+        .join(table(Customer), c.customer_no == h.customer_no)
+        .outerjoin(balances, balances.c.customer_no == h.customer_no)
+        .where(h.as_of == as_of, in_unit)
+        .group_by(*group_cols, h.tier)
+    ).all()
+    for r in rows:
+        key = child_key(r)
+        if key is None:
+            continue
+        slot = per_child.setdefault(key, {}).setdefault(r.tier, [0, Decimal(0)])
+        slot[0] += int(r.n)
+        slot[1] += Decimal(r.balance if r.balance is not None else 0)
+    return per_child
+
+
+def tier_totals(per_child: dict[str, dict[str, list[Any]]]) -> tuple[TierCount, ...]:
+    """The children's tiers added up: customers and balance (yuan, to the fen) per tier."""
+    totals: dict[str, list[Any]] = {t: [0, Decimal(0)] for t in TIERS}
+    for by_tier in per_child.values():
+        for t, (n, bal) in by_tier.items():
+            if t in totals:
+                totals[t][0] += n
+                totals[t][1] += bal
+    return tuple(
+        TierCount(t, int(totals[t][0]), Decimal(totals[t][1]).quantize(Decimal("0.01"))) for t in TIERS
+    )
+
+
 def dashboard_data(
     session: Session, scope: Scope, unit: str | None, period_start: dt.date, period_end: dt.date
 ) -> DashboardData:
@@ -305,38 +357,8 @@ def dashboard_data(
     months = sorted(last_of.items())[-TREND_MONTHS:]
     as_of = days[-1] if days else None
     previous = months[-2][1] if len(months) >= 2 else None
-    per_child: dict[str, dict[str, list[Any]]] = {}
-    if as_of is not None:
-        ln = table(Loan).c
-        balances = (
-            select(ln.customer_no, func.sum(ln.balance).label("balance")).group_by(ln.customer_no).subquery()
-        )
-        rows: Sequence[Any] = session.execute(
-            select(
-                *group_cols, h.tier, func.count().label("n"), func.sum(balances.c.balance).label("balance")
-            )
-            .select_from(table(HealthScore))
-            .join(table(Customer), c.customer_no == h.customer_no)
-            .outerjoin(balances, balances.c.customer_no == h.customer_no)
-            .where(h.as_of == as_of, in_unit)
-            .group_by(*group_cols, h.tier)
-        ).all()
-        for r in rows:
-            kid = child_of(r)
-            if kid is None:
-                continue
-            slot = per_child.setdefault(kid.key, {}).setdefault(r.tier, [0, Decimal(0)])
-            slot[0] += int(r.n)
-            slot[1] += Decimal(r.balance if r.balance is not None else 0)
-    totals: dict[str, list[Any]] = {t: [0, Decimal(0)] for t in TIERS}
-    for by_tier in per_child.values():
-        for t, (n, bal) in by_tier.items():
-            if t in totals:
-                totals[t][0] += n
-                totals[t][1] += bal
-    tiers = tuple(
-        TierCount(t, int(totals[t][0]), Decimal(totals[t][1]).quantize(Decimal("0.01"))) for t in TIERS
-    )
+    per_child = tiers_by_child(session, as_of, group_cols, in_unit, lambda r: _key_of(child_of(r)))
+    tiers = tier_totals(per_child)
     unit_tiers = tuple(
         UnitTiers(u, tuple((t, int(per_child.get(u.key, {}).get(t, [0])[0])) for t in TIERS))
         for u in children

@@ -53,6 +53,8 @@ from data.dashboard import (
     _midnight_utc,
     _resolve,
     _tree,
+    tier_totals,
+    tiers_by_child,
 )
 from data.models import (
     Branch,
@@ -547,38 +549,8 @@ def supervision_data(
     if previous_as_of is not None and as_of is not None and previous_as_of >= as_of:
         previous_as_of = None  # no check in this period: nothing moved that we can see
     ln = table(Loan).c
-    per_child: dict[str, dict[str, list[Any]]] = {}
-    if as_of is not None:
-        balances = (
-            select(ln.customer_no, func.sum(ln.balance).label("balance")).group_by(ln.customer_no).subquery()
-        )
-        tier_rows: Any = session.execute(
-            select(
-                *group_cols, h.tier, func.count().label("n"), func.sum(balances.c.balance).label("balance")
-            )
-            .select_from(table(HealthScore))
-            .join(table(Customer), c.customer_no == h.customer_no)
-            .outerjoin(balances, balances.c.customer_no == h.customer_no)
-            .where(h.as_of == as_of, in_unit)
-            .group_by(*group_cols, h.tier)
-        ).all()
-        for r in tier_rows:
-            key = child_key(r)
-            if key is None:
-                continue
-            tier_slot: list[Any] = per_child.setdefault(key, {}).setdefault(r.tier, [0, Decimal(0)])
-            tier_slot[0] += int(r.n)
-            tier_slot[1] += Decimal(r.balance if r.balance is not None else 0)
-    tiers = tuple(
-        TierCount(
-            t,
-            sum(v.get(t, [0, 0])[0] for v in per_child.values()),
-            Decimal(sum((v.get(t, [0, Decimal(0)])[1] for v in per_child.values()), Decimal(0))).quantize(
-                Decimal("0.01")
-            ),
-        )
-        for t in TIERS
-    )
+    per_child = tiers_by_child(session, as_of, group_cols, in_unit, child_key)
+    tiers = tier_totals(per_child)
     unit_tiers = tuple(
         UnitTierLine(u.key, u.name, tuple((t, int(per_child.get(u.key, {}).get(t, [0])[0])) for t in TIERS))
         for u in kids
