@@ -36,6 +36,7 @@ from desktop.tasks import Changes, Latest, TaskRunner
 from views._links import link
 from widgets.kpi_card import KpiCard
 from widgets.labels import TIER_COLOURS, TIERS, tier_name
+from widgets.risk_words import source_name
 
 DEFAULT_WEEKS = 12
 #: nine signal sources in colours no tier uses, so a source never reads as a tier
@@ -55,20 +56,6 @@ TASK_COLOURS = {"DONE": "#26a69a", "OPEN": "#b0bec5", "OVERDUE": "#ad1457"}
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("Dashboard", text)
-
-
-def source_name(source: str) -> str:
-    return {
-        "CREDIT_BUREAU": _t("Credit bureau"),
-        "JUDICIAL": _t("Judicial"),
-        "BUSINESS_REGISTRY": _t("Business registry"),
-        "TAX": _t("Tax"),
-        "ADMIN_PENALTY": _t("Administrative penalty"),
-        "ACCOUNT_FLOW": _t("Account flow"),
-        "UTILITIES": _t("Utilities"),
-        "COLLATERAL": _t("Collateral"),
-        "PUBLIC_OPINION": _t("Public opinion"),
-    }.get(source, source)
 
 
 def task_state_name(state: str) -> str:

@@ -1569,42 +1569,6 @@
       <translation>本期无到期任务</translation>
     </message>
     <message>
-      <source>Credit bureau</source>
-      <translation>征信</translation>
-    </message>
-    <message>
-      <source>Judicial</source>
-      <translation>司法</translation>
-    </message>
-    <message>
-      <source>Business registry</source>
-      <translation>工商登记</translation>
-    </message>
-    <message>
-      <source>Tax</source>
-      <translation>税务</translation>
-    </message>
-    <message>
-      <source>Administrative penalty</source>
-      <translation>行政处罚</translation>
-    </message>
-    <message>
-      <source>Account flow</source>
-      <translation>账户流水</translation>
-    </message>
-    <message>
-      <source>Utilities</source>
-      <translation>水电</translation>
-    </message>
-    <message>
-      <source>Collateral</source>
-      <translation>押品</translation>
-    </message>
-    <message>
-      <source>Public opinion</source>
-      <translation>舆情</translation>
-    </message>
-    <message>
       <source>Done</source>
       <translation>已完成</translation>
     </message>
