@@ -456,6 +456,22 @@ def _stage_states(stage: str | None) -> tuple[str, ...]:
     return rules.PENDING
 
 
+def overdue_condition(state: Any, waiting_since: Any, settings: ApprovalSettings, now: dt.datetime) -> Any:
+    """SQL: a pending revision past its stage's deadline at ``now``, given its state and
+    waiting-since columns (the deadline grows with the arrival day, so one cut-off per
+    stage says it: :func:`rules.overdue_before`)."""
+    return or_(
+        and_(
+            state.in_(rules.BRANCH_PENDING),
+            waiting_since < rules.overdue_before(now, settings.branch_days, settings),
+        ),
+        and_(
+            state.in_(rules.HEAD_PENDING),
+            waiting_since < rules.overdue_before(now, settings.head_days, settings),
+        ),
+    )
+
+
 def _waiting_since() -> Any:
     return func.coalesce(Inspection.state_at, Inspection.submitted_at)
 
@@ -473,15 +489,7 @@ def _queue_conditions(
     if flt.tier:
         conds.append(tier.is_(None) if flt.tier == "NONE" else tier == flt.tier)
     if flt.overdue:
-        waiting = _waiting_since()
-        branch_cut = rules.overdue_before(now, settings.branch_days, settings)
-        head_cut = rules.overdue_before(now, settings.head_days, settings)
-        conds.append(
-            or_(
-                and_(Inspection.state.in_(rules.BRANCH_PENDING), waiting < branch_cut),
-                and_(Inspection.state.in_(rules.HEAD_PENDING), waiting < head_cut),
-            )
-        )
+        conds.append(overdue_condition(Inspection.state, _waiting_since(), settings, now))
     if flt.flagged:
         f = aliased(InspectionFlag)
         if flt.flagged == "HIGH":

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from data.approvals import load_settings
+from data.approvals import load_settings, overdue_condition
 from data.models import (
     Branch,
     Customer,
@@ -44,7 +44,7 @@ from data.models import (
 from data.orders import OrderCounts
 from data.risk_queries import Scope, TierCount, TierMonth, TierMove
 from data.rules import approval
-from data.rules.approval import CST, overdue_before
+from data.rules.approval import CST
 from data.rules.health import TIERS
 
 _BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -295,7 +295,9 @@ def tiers_by_child(
     c = table(Customer).c
     h = table(HealthScore).c
     ln = table(Loan).c
-    balances = select(ln.customer_no, func.sum(ln.balance).label("balance")).group_by(ln.customer_no).subquery()
+    balances = (
+        select(ln.customer_no, func.sum(ln.balance).label("balance")).group_by(ln.customer_no).subquery()
+    )
     rows: Sequence[Any] = session.execute(
         select(*group_cols, h.tier, func.count().label("n"), func.sum(balances.c.balance).label("balance"))
         .select_from(table(HealthScore))
@@ -500,16 +502,7 @@ def dashboard_data(
     settings = load_settings(session)
     moment = dt.datetime.now(dt.UTC)
     waiting_since = func.coalesce(i.state_at, i.submitted_at)
-    late = or_(
-        and_(
-            i.state.in_(approval.BRANCH_PENDING),
-            waiting_since < overdue_before(moment, settings.branch_days, settings),
-        ),
-        and_(
-            i.state.in_(approval.HEAD_PENDING),
-            waiting_since < overdue_before(moment, settings.head_days, settings),
-        ),
-    )
+    late = overdue_condition(i.state, waiting_since, settings, moment)
     waiting: Any = session.execute(
         of_customers(
             select(func.count(), func.sum(case((late, 1), else_=0))).select_from(table(Inspection)),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -214,8 +213,3 @@ def describe(session: Session, kind: str, params: dict[str, Any]) -> tuple[str, 
     name = session.execute(select(Branch.name).where(Branch.code == params["unit"])).scalar_one()
     title = _TITLES[kind][0 if zh else 1].format(name=name, period=params["period"])
     return params["unit"], title, "", params["period"]
-
-
-def params_of(text: str) -> dict[str, Any]:
-    value = json.loads(text or "{}")
-    return value if isinstance(value, dict) else {}
